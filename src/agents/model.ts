@@ -1,0 +1,107 @@
+/**
+ * The model interface agents call. One streaming call; `complete` is the non-streaming convenience.
+ * Implementations: `OpenAIChatModel` (OpenAI, Azure OpenAI, any OpenAI-compatible server).
+ */
+import type { ChatMessage } from './messages.js';
+import type { ToolDefinition } from './tool.js';
+
+export interface ChatModelRequest {
+  /** System instructions, sent first. */
+  instructions?: string;
+  messages: readonly ChatMessage[];
+  tools?: readonly ToolDefinition[];
+  toolChoice?: 'auto' | 'none' | 'required';
+  /** Whether the model may call several tools in one response (default: the provider's default). */
+  parallelToolCalls?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
+
+export interface ChatModelResponse {
+  /** The assistant message: text and/or function calls (arguments raw and parsed). */
+  message: ChatMessage;
+  finishReason: FinishReason;
+  usage?: Usage;
+}
+
+export type ChatModelStreamEvent =
+  | { type: 'text_delta'; delta: string }
+  | { type: 'tool_call_delta'; index: number; callId?: string; name?: string; argumentsDelta: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'response'; response: ChatModelResponse };
+
+export interface ChatModel {
+  /** For logs and errors: the model or deployment name. */
+  readonly modelId: string;
+  /** Streams one model response. The last event is always `response` (the assembled message). */
+  stream(request: ChatModelRequest): AsyncIterable<ChatModelStreamEvent>;
+  /** One model response without streaming events. */
+  complete(request: ChatModelRequest): Promise<ChatModelResponse>;
+}
+
+/** Base for model errors: the conversation driver shows the user a short notice and keeps the state. */
+export class ModelError extends Error {
+  override readonly name: string = 'ModelError';
+  constructor(
+    message: string,
+    readonly modelId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The provider answered with an HTTP error after the SDK's retries ran out. */
+export class ModelHttpError extends ModelError {
+  override readonly name: string = 'ModelHttpError';
+  constructor(
+    message: string,
+    modelId: string,
+    readonly status: number,
+    readonly requestId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, modelId, options);
+  }
+}
+
+/** HTTP 429 after retries. `retryAfterMs` is the provider's hint, when it gave one. */
+export class ModelRateLimitError extends ModelHttpError {
+  override readonly name: string = 'ModelRateLimitError';
+  constructor(
+    message: string,
+    modelId: string,
+    readonly retryAfterMs?: number,
+    requestId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, modelId, 429, requestId, options);
+  }
+}
+
+/** No response (or no stream progress) within the configured time. */
+export class ModelTimeoutError extends ModelError {
+  override readonly name: string = 'ModelTimeoutError';
+}
+
+/** The provider's response could not be understood (malformed JSON, an unknown stream shape). */
+export class ModelResponseError extends ModelError {
+  override readonly name: string = 'ModelResponseError';
+}
+
+/** Collects a stream into its final response (for `complete` implementations). */
+export async function collectResponse(
+  events: AsyncIterable<ChatModelStreamEvent>,
+): Promise<ChatModelResponse> {
+  let response: ChatModelResponse | undefined;
+  for await (const e of events) if (e.type === 'response') response = e.response;
+  if (!response) throw new Error('The model stream ended without a response event.');
+  return response;
+}

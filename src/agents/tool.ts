@@ -1,0 +1,161 @@
+/**
+ * Function tools declared with a zod schema: `tool({ name, description, parameters, approvalMode, execute })`,
+ * the TypeScript spelling of MAF's `@ai_function(approval_mode=...)`.
+ *
+ * Invalid arguments, a thrown error or a timeout become a function-result *error* that the model sees and can
+ * recover from; a tool never crashes the conversation.
+ */
+import { z } from 'zod';
+import type { FunctionCallContent, FunctionResultContent } from './messages.js';
+
+export type ApprovalMode = 'never_require' | 'always_require';
+
+/** What a model is told about a tool. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ToolContext {
+  /** The agent whose model called the tool. */
+  agentName: string;
+  callId: string;
+  /** Aborted when the tool times out or the run is cancelled. */
+  signal: AbortSignal;
+  /** The conversation (thread) the call belongs to, when run inside a workflow. */
+  conversationId?: string;
+}
+
+export interface ToolOptions<P extends z.ZodObject> {
+  name: string;
+  description: string;
+  parameters: P;
+  /** `always_require` pauses the run until a person approves the call. Default `never_require`. */
+  approvalMode?: ApprovalMode;
+  /** Per-call time limit in ms (default 60 000). */
+  timeoutMs?: number;
+  execute: (args: z.infer<P>, context: ToolContext) => unknown;
+}
+
+/** A tool the agent can run. Create one with {@link tool}. */
+export interface FunctionTool {
+  readonly kind: 'function';
+  readonly name: string;
+  readonly description: string;
+  readonly approvalMode: ApprovalMode;
+  readonly timeoutMs: number;
+  readonly definition: ToolDefinition;
+  /** Validates and runs one call; never throws. */
+  invoke(
+    call: FunctionCallContent,
+    context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
+  ): Promise<FunctionResultContent>;
+}
+
+/** Tool (and agent) names must be valid function names for every major model API. */
+export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class ToolDefinitionError extends Error {
+  override readonly name = 'ToolDefinitionError';
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTool {
+  const { name, description, parameters, execute } = options;
+  if (!TOOL_NAME_PATTERN.test(name)) {
+    throw new ToolDefinitionError(
+      `Tool name "${name}" is invalid: use 1-64 letters, digits, "_" or "-" (model APIs reject other names).`,
+    );
+  }
+  if (!(parameters instanceof z.ZodObject)) {
+    throw new ToolDefinitionError(`Tool "${name}": parameters must be a z.object({...}) schema.`);
+  }
+  const approvalMode = options.approvalMode ?? 'never_require';
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const definition: ToolDefinition = { name, description, parameters: toJsonSchema(parameters) };
+
+  async function invoke(
+    call: FunctionCallContent,
+    context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
+  ): Promise<FunctionResultContent> {
+    const fail = (error: string): FunctionResultContent => ({
+      type: 'function_result',
+      callId: call.callId,
+      name,
+      error,
+    });
+    let raw: unknown;
+    try {
+      raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+    } catch {
+      return fail(
+        `Invalid arguments for tool "${name}": not valid JSON (${truncate(call.arguments, 200)}). ` +
+          'Call the tool again with a JSON object that matches its schema.',
+      );
+    }
+    const parsed = parameters.safeParse(raw);
+    if (!parsed.success) {
+      return fail(
+        `Invalid arguments for tool "${name}": ${formatIssues(parsed.error)}. ` +
+          'Call the tool again with arguments that match its schema.',
+      );
+    }
+    const controller = new AbortController();
+    const onOuterAbort = () => controller.abort(context.signal?.reason);
+    context.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new Error(`Tool "${name}" timed out after ${timeoutMs} ms.`);
+        controller.abort(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    try {
+      const value = await Promise.race([
+        Promise.resolve().then(() =>
+          execute(parsed.data as z.infer<P>, { ...context, callId: call.callId, signal: controller.signal }),
+        ),
+        timeout,
+      ]);
+      return { type: 'function_result', callId: call.callId, name, result: toJsonValue(value) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return fail(message.startsWith(`Tool "${name}"`) ? message : `Tool "${name}" failed: ${message}`);
+    } finally {
+      clearTimeout(timer);
+      context.signal?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  return { kind: 'function', name, description, approvalMode, timeoutMs, definition, invoke };
+}
+
+function toJsonSchema(schema: z.ZodObject): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Tool results are stored in checkpoints: they must be plain JSON. */
+function toJsonValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'string') return value;
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new Error('the result is not JSON-serializable');
+  return JSON.parse(text);
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
