@@ -1,0 +1,276 @@
+/**
+ * `HandoffBuilder`: MAF's Python API in TypeScript camelCase. Validates the graph and options once and
+ * produces an immutable definition that every conversation of the workflow shares.
+ */
+import type { ChatAgent } from '../agents/agent.js';
+import type { CheckpointStorage } from '../store/checkpoint-storage.js';
+import { HandoffConfigurationError } from './errors.js';
+import { DEFAULT_HANDOFF_INSTRUCTIONS } from './handoff-tools.js';
+import type { ConversationMessage } from './requests.js';
+import { HandoffWorkflow } from './workflow.js';
+
+export type TerminationCondition = (
+  conversation: readonly ConversationMessage[],
+) => boolean | Promise<boolean>;
+
+export interface ReturnToContext {
+  /** The agent that asked the user (the sticky specialist). */
+  previousAgent: string;
+  startAgent: string;
+  conversation: readonly ConversationMessage[];
+}
+/** Who gets the user's reply: the agent that asked ('previous', the default), the start agent, or your choice. */
+export type ReturnTo = 'previous' | 'start' | ((context: ReturnToContext) => string | ChatAgent);
+
+export interface AutonomousModeOptions {
+  /** Agents (or names) that continue without the user; none or empty: all participants. */
+  agents?: readonly (ChatAgent | string)[];
+  /** Per-agent prompt sent in place of the user. */
+  prompts?: Readonly<Record<string, string>>;
+  /** Per-agent number of autonomous turns before the user is asked (default 50). */
+  turnLimits?: Readonly<Record<string, number>>;
+}
+
+export interface HandoffLimits {
+  /** Handoffs allowed between two human responses (default 10). */
+  maxHandoffsPerTurn?: number;
+  /** Model calls allowed between two human responses, across agents (default 40). */
+  maxModelCallsPerTurn?: number;
+  /** Length of the A→B→A→B pattern that counts as ping-pong (default 4; 0 turns detection off). */
+  pingPongWindow?: number;
+}
+
+export interface HandoffBuilderOptions {
+  name?: string;
+  description?: string;
+  participants?: readonly ChatAgent[];
+  checkpointStorage?: CheckpointStorage;
+  terminationCondition?: TerminationCondition;
+}
+
+export const AUTONOMOUS_MODE_DEFAULT_PROMPT = 'User did not respond. Continue assisting autonomously.';
+export const DEFAULT_AUTONOMOUS_TURN_LIMIT = 50;
+
+/** Everything a workflow needs, validated and frozen by `build()`. */
+export interface HandoffDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly agents: ReadonlyMap<string, ChatAgent>;
+  readonly startAgent: string;
+  /** Allowed handoff targets per agent, with the tool description to use. */
+  readonly handoffs: ReadonlyMap<string, readonly { target: string; description?: string }[]>;
+  readonly handoffInstructions: string | null;
+  readonly terminationCondition?: TerminationCondition;
+  readonly returnTo: ReturnTo;
+  readonly autonomous: ReadonlyMap<string, { prompt: string; turnLimit: number }>;
+  readonly limits: Required<HandoffLimits>;
+  readonly storage?: CheckpointStorage;
+  /** Non-fatal configuration notes (e.g. an agent that cannot hand off anywhere). */
+  readonly warnings: readonly string[];
+}
+
+export class HandoffBuilder {
+  private name: string;
+  private description: string;
+  private agents: ChatAgent[] = [];
+  private participantsSet = false;
+  private startAgent?: string;
+  private readonly rules = new Map<string, Map<string, string | undefined>>();
+  private terminationCondition?: TerminationCondition;
+  private autonomous?: AutonomousModeOptions;
+  private storage?: CheckpointStorage;
+  private handoffInstructions: string | null = DEFAULT_HANDOFF_INSTRUCTIONS;
+  private returnTo: ReturnTo = 'previous';
+  private limits: HandoffLimits = {};
+
+  constructor(options: HandoffBuilderOptions = {}) {
+    this.name = options.name ?? 'handoff';
+    this.description = options.description ?? '';
+    if (options.participants) this.participants(options.participants);
+    if (options.checkpointStorage) this.storage = options.checkpointStorage;
+    if (options.terminationCondition) this.terminationCondition = options.terminationCondition;
+  }
+
+  /** The agents of the workflow (once; names must be unique). */
+  participants(agents: readonly ChatAgent[]): this {
+    if (this.participantsSet)
+      throw new HandoffConfigurationError('participants(...) may be called only once.');
+    if (agents.length === 0)
+      throw new HandoffConfigurationError('participants(...) needs at least one agent.');
+    const seen = new Set<string>();
+    for (const a of agents) {
+      if (seen.has(a.name)) {
+        throw new HandoffConfigurationError(
+          `Two participants are named "${a.name}"; agent names must be unique.`,
+        );
+      }
+      seen.add(a.name);
+    }
+    this.agents = [...agents];
+    this.participantsSet = true;
+    return this;
+  }
+
+  /** The agent that receives the first user message (default: the first participant). */
+  withStartAgent(agent: ChatAgent | string): this {
+    this.startAgent = nameOf(agent);
+    return this;
+  }
+
+  /** `source` may hand off to each of `targets`. Calling again for a source adds targets. */
+  addHandoff(
+    source: ChatAgent | string,
+    targets: ChatAgent | string | readonly (ChatAgent | string)[],
+    options: { description?: string } = {},
+  ): this {
+    const from = nameOf(source);
+    const list = Array.isArray(targets)
+      ? (targets as readonly (ChatAgent | string)[])
+      : [targets as ChatAgent | string];
+    const rule = this.rules.get(from) ?? new Map<string, string | undefined>();
+    for (const t of list) {
+      const to = nameOf(t);
+      if (to === from) throw new HandoffConfigurationError(`Agent "${from}" cannot hand off to itself.`);
+      rule.set(to, options.description);
+    }
+    this.rules.set(from, rule);
+    return this;
+  }
+
+  /** Ends the conversation when it returns true; sees the visible conversation after each agent reply. */
+  withTerminationCondition(condition: TerminationCondition): this {
+    this.terminationCondition = condition;
+    return this;
+  }
+
+  /** Agents continue without waiting for the user, up to a per-agent turn limit. */
+  withAutonomousMode(options: AutonomousModeOptions = {}): this {
+    this.autonomous = options;
+    return this;
+  }
+
+  withCheckpointing(storage: CheckpointStorage): this {
+    this.storage = storage;
+    return this;
+  }
+
+  /** Replaces the instructions appended to every agent about handoffs; `null` appends none. */
+  withHandoffInstructions(instructions: string | null): this {
+    this.handoffInstructions = instructions;
+    return this;
+  }
+
+  /** Who receives the user's reply after an agent asks (default: that same agent). */
+  withReturnTo(returnTo: ReturnTo): this {
+    this.returnTo = returnTo;
+    return this;
+  }
+
+  /** Loop safety: caps per human turn and ping-pong detection. */
+  withLimits(limits: HandoffLimits): this {
+    this.limits = { ...this.limits, ...limits };
+    return this;
+  }
+
+  build(): HandoffWorkflow {
+    if (this.agents.length === 0) {
+      throw new HandoffConfigurationError(
+        'No participants: pass participants to the HandoffBuilder or call participants([...]).',
+      );
+    }
+    const agents = new Map(this.agents.map((a) => [a.name, a] as const));
+    const known = (name: string, what: string) => {
+      if (!agents.has(name)) {
+        throw new HandoffConfigurationError(
+          `${what} "${name}" is not a participant; participants: ${[...agents.keys()].join(', ')}.`,
+        );
+      }
+    };
+    const startAgent = this.startAgent ?? this.agents[0]!.name;
+    known(startAgent, 'Start agent');
+
+    const handoffs = new Map<string, { target: string; description?: string }[]>();
+    const warnings: string[] = [];
+    if (this.rules.size === 0) {
+      // No rules at all: full mesh, as in MAF.
+      for (const a of agents.keys())
+        handoffs.set(
+          a,
+          [...agents.keys()].filter((b) => b !== a).map((target) => ({ target })),
+        );
+    } else {
+      for (const [from, targets] of this.rules) {
+        known(from, 'Handoff source');
+        for (const to of targets.keys()) known(to, `Handoff target (from "${from}")`);
+        handoffs.set(
+          from,
+          [...targets].map(([target, description]) => (description ? { target, description } : { target })),
+        );
+      }
+      for (const a of agents.keys()) {
+        if (!handoffs.has(a)) {
+          handoffs.set(a, []);
+          if (agents.size > 1)
+            warnings.push(`Agent "${a}" has no handoff targets: once it has the conversation, it keeps it.`);
+        }
+      }
+    }
+
+    const autonomous = new Map<string, { prompt: string; turnLimit: number }>();
+    if (this.autonomous) {
+      const names = this.autonomous.agents?.length ? this.autonomous.agents.map(nameOf) : [...agents.keys()];
+      for (const n of names) known(n, 'Autonomous agent');
+      for (const n of Object.keys(this.autonomous.prompts ?? {})) known(n, 'Autonomous prompt for agent');
+      for (const [n, limit] of Object.entries(this.autonomous.turnLimits ?? {})) {
+        known(n, 'Autonomous turn limit for agent');
+        if (!Number.isInteger(limit) || limit < 1) {
+          throw new HandoffConfigurationError(
+            `Autonomous turn limit for "${n}" must be a whole number ≥ 1 (got ${limit}).`,
+          );
+        }
+      }
+      for (const n of names) {
+        autonomous.set(n, {
+          prompt: this.autonomous.prompts?.[n] ?? AUTONOMOUS_MODE_DEFAULT_PROMPT,
+          turnLimit: this.autonomous.turnLimits?.[n] ?? DEFAULT_AUTONOMOUS_TURN_LIMIT,
+        });
+      }
+    }
+
+    const limits: Required<HandoffLimits> = {
+      maxHandoffsPerTurn: this.limits.maxHandoffsPerTurn ?? 10,
+      maxModelCallsPerTurn: this.limits.maxModelCallsPerTurn ?? 40,
+      pingPongWindow: this.limits.pingPongWindow ?? 4,
+    };
+    for (const [k, v] of Object.entries(limits)) {
+      if (!Number.isInteger(v) || v < 0 || (k !== 'pingPongWindow' && v < 1)) {
+        throw new HandoffConfigurationError(
+          `Limit ${k} must be a whole number ≥ ${k === 'pingPongWindow' ? 0 : 1} (got ${v}).`,
+        );
+      }
+    }
+    if (limits.pingPongWindow > 0 && limits.pingPongWindow < 3) {
+      throw new HandoffConfigurationError('pingPongWindow must be 0 (off) or at least 3.');
+    }
+
+    const definition: HandoffDefinition = {
+      name: this.name,
+      description: this.description,
+      agents,
+      startAgent,
+      handoffs,
+      handoffInstructions: this.handoffInstructions,
+      returnTo: this.returnTo,
+      autonomous,
+      limits,
+      warnings,
+      ...(this.terminationCondition ? { terminationCondition: this.terminationCondition } : {}),
+      ...(this.storage ? { storage: this.storage } : {}),
+    };
+    return new HandoffWorkflow(definition);
+  }
+}
+
+function nameOf(agent: ChatAgent | string): string {
+  return typeof agent === 'string' ? agent : agent.name;
+}

@@ -1,0 +1,57 @@
+/** Typed errors of the handoff workflow: each says what was wrong and what to do. */
+
+export class HandoffConfigurationError extends Error {
+  override readonly name = 'HandoffConfigurationError';
+}
+
+/** A response named a request id that is not pending in this conversation (unknown, answered or foreign). */
+export class UnknownRequestError extends Error {
+  override readonly name = 'UnknownRequestError';
+  constructor(
+    readonly requestId: string,
+    readonly conversationId: string,
+    pendingIds: readonly string[],
+  ) {
+    super(
+      `Request "${requestId}" is not pending in conversation "${conversationId}" ` +
+        `(it is unknown, already answered, or belongs to another conversation). ` +
+        `Pending: ${pendingIds.length ? pendingIds.join(', ') : 'none'}.`,
+    );
+  }
+}
+
+/** A response does not fit its request (e.g. an approval decision sent to a user-input request). */
+export class InvalidResponseError extends Error {
+  override readonly name = 'InvalidResponseError';
+}
+
+/** `run`/`sendResponses` was called while another run of the same workflow instance is in progress. */
+export class WorkflowBusyError extends Error {
+  override readonly name = 'WorkflowBusyError';
+  constructor(conversationId: string) {
+    super(
+      `A run of conversation "${conversationId}" is already in progress on this workflow instance; ` +
+        'wait for it to finish (conversation drivers serialize turns per conversation).',
+    );
+  }
+}
+
+export class CheckpointNotFoundError extends Error {
+  override readonly name = 'CheckpointNotFoundError';
+  constructor(readonly checkpointId: string) {
+    super(`Checkpoint "${checkpointId}" was not found in the configured storage.`);
+  }
+}
+
+/** A checkpoint belongs to another workflow or names agents this workflow does not have. */
+export class CheckpointIncompatibleError extends Error {
+  override readonly name = 'CheckpointIncompatibleError';
+}
+
+/** Thrown by a run when the workflow was built without checkpoint storage but a checkpoint was asked for. */
+export class CheckpointingNotConfiguredError extends Error {
+  override readonly name = 'CheckpointingNotConfiguredError';
+  constructor() {
+    super('This workflow has no checkpoint storage: call .withCheckpointing(storage) on the HandoffBuilder.');
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Workflow events: classes (usable with `instanceof`, as in MAF) that also carry a `type` discriminator,
+ * exported as one union, `WorkflowEvent`.
+ */
+import type { FunctionCallContent, FunctionResultContent } from '../agents/messages.js';
+import type { ConversationMessage, RequestData } from './requests.js';
+
+/** A text delta from an agent's streamed response. */
+export class AgentRunUpdateEvent {
+  readonly type = 'agent_run_update' as const;
+  constructor(
+    readonly agentId: string,
+    readonly text: string,
+  ) {}
+  /** MAF's name for the agent id. */
+  get executorId(): string {
+    return this.agentId;
+  }
+  /** MAF's name for the delta. */
+  get data(): string {
+    return this.text;
+  }
+}
+
+/** A finished agent message that users see (its text and any attachments; tool traffic is separate). */
+export class AgentResponseEvent {
+  readonly type = 'agent_response' as const;
+  constructor(
+    readonly agentId: string,
+    readonly message: ConversationMessage,
+  ) {}
+}
+
+/** Control moved from one agent to another. */
+export class HandoffEvent {
+  readonly type = 'handoff' as const;
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly reason?: string,
+  ) {}
+}
+
+/** An agent started a tool call (shown by channels as a status). */
+export class ToolCallEvent {
+  readonly type = 'tool_call' as const;
+  constructor(
+    readonly agentId: string,
+    readonly call: FunctionCallContent,
+  ) {}
+}
+
+/** A tool call finished (with a result or an error the model will see). */
+export class ToolResultEvent {
+  readonly type = 'tool_result' as const;
+  constructor(
+    readonly agentId: string,
+    readonly result: FunctionResultContent,
+  ) {}
+}
+
+/** The workflow needs a person: user input or a tool approval. Answer with `sendResponses`. */
+export class RequestInfoEvent<T extends RequestData = RequestData> {
+  readonly type = 'request_info' as const;
+  constructor(
+    readonly requestId: string,
+    readonly sourceAgentId: string,
+    readonly data: T,
+  ) {}
+  /** MAF's name for the source agent. */
+  get sourceExecutorId(): string {
+    return this.sourceAgentId;
+  }
+}
+
+/** The conversation ended (termination condition or `terminate()`): the whole visible conversation. */
+export class WorkflowOutputEvent {
+  readonly type = 'output' as const;
+  constructor(readonly data: readonly ConversationMessage[]) {}
+}
+
+export type WorkflowRunState = 'in_progress' | 'idle' | 'idle_with_pending_requests' | 'failed';
+
+export class WorkflowStatusEvent {
+  readonly type = 'status' as const;
+  constructor(readonly state: WorkflowRunState) {}
+}
+
+export class WorkflowFailedEvent {
+  readonly type = 'failed' as const;
+  constructor(
+    readonly error: { readonly name: string; readonly message: string },
+    readonly agentId?: string,
+  ) {}
+}
+
+export type WorkflowWarningCode = 'handoff_loop' | 'handoff_limit' | 'model_call_limit' | 'tool_round_limit';
+
+/** Something was stopped for safety (a loop, a cap); the workflow asks the user how to go on. */
+export class WorkflowWarningEvent {
+  readonly type = 'warning' as const;
+  constructor(
+    readonly code: WorkflowWarningCode,
+    readonly message: string,
+    readonly agentId?: string,
+  ) {}
+}
+
+export type WorkflowEvent =
+  | AgentRunUpdateEvent
+  | AgentResponseEvent
+  | HandoffEvent
+  | ToolCallEvent
+  | ToolResultEvent
+  | RequestInfoEvent
+  | WorkflowOutputEvent
+  | WorkflowStatusEvent
+  | WorkflowFailedEvent
+  | WorkflowWarningEvent;

@@ -1,0 +1,285 @@
+/**
+ * The run loop: run the active agent, record what it said, then follow its decision — hand off, ask the user,
+ * wait for an approval, continue autonomously, or end. State is committed after every step.
+ */
+import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
+import type { FunctionCallContent } from '../agents/messages.js';
+import type { HandoffDefinition } from './builder.js';
+import { agentView, splitAssistantMessage, visibleConversation } from './context.js';
+import {
+  AgentResponseEvent,
+  AgentRunUpdateEvent,
+  HandoffEvent,
+  RequestInfoEvent,
+  ToolCallEvent,
+  ToolResultEvent,
+  type WorkflowEvent,
+  WorkflowOutputEvent,
+  WorkflowStatusEvent,
+  type WorkflowWarningCode,
+  WorkflowWarningEvent,
+} from './events.js';
+import { handoffReason, handoffTarget, handoffToolDefinition } from './handoff-tools.js';
+import { FunctionApprovalRequest, HandoffAgentUserRequest, withText } from './requests.js';
+import { type ConversationSession, newId } from './session.js';
+import type { PendingRequest, TranscriptMessage } from './state.js';
+
+export interface RunContext {
+  readonly def: HandoffDefinition;
+  readonly session: ConversationSession;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs agents until the workflow needs a person or ends. */
+export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEvent> {
+  const { def, session } = ctx;
+  const head = session.head;
+  head.status = 'running';
+  yield new WorkflowStatusEvent('in_progress');
+  while (true) {
+    const agent = def.agents.get(head.activeAgent)!;
+    const targets = def.handoffs.get(agent.name) ?? [];
+    const externalTools = targets.map((t) => handoffToolDefinition(def.agents.get(t.target)!, t.description));
+    const responseIds: string[] = [];
+    const run = agent.runStream(agentView(session.transcript, agent.name), {
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      conversationId: session.conversationId,
+      ...(externalTools.length && def.handoffInstructions
+        ? { additionalInstructions: def.handoffInstructions }
+        : {}),
+      externalTools,
+      // One handoff per response: parallel calls would let a model hand off twice at once.
+      ...(externalTools.length ? { parallelToolCalls: false } : {}),
+      unknownToolMessage: (name, available) => {
+        const target = handoffTarget(name);
+        if (target === undefined)
+          return `Unknown tool "${name}". Available tools: ${available.join(', ') || 'none'}.`;
+        const allowed = targets.map((t) => t.target);
+        return `Unknown handoff target "${target}" from "${agent.name}"; allowed: ${allowed.join(', ') || 'none'}.`;
+      },
+      maxModelCalls: Math.max(0, def.limits.maxModelCallsPerTurn - head.turn.modelCalls),
+      startedCallIds: new Set(head.startedCallIds),
+      beforeApprovedExecution: async (callIds) => {
+        head.startedCallIds.push(...callIds);
+        await session.commit(def.storage);
+      },
+    });
+    let result: AgentRunResult;
+    while (true) {
+      const next = await run.next();
+      if (next.done) {
+        result = next.value;
+        break;
+      }
+      const e = next.value;
+      if (e.type === 'text_delta') yield new AgentRunUpdateEvent(agent.name, e.delta);
+      else if (e.type === 'tool_call') yield new ToolCallEvent(agent.name, e.call);
+      else if (e.type === 'tool_result') yield new ToolResultEvent(agent.name, e.result);
+      else if (e.message.role === 'assistant') {
+        const parts = splitAssistantMessage(e.message, agent.name);
+        if (parts.visible) {
+          const stored = session.append(parts.visible);
+          responseIds.push(stored.messageId!);
+          yield new AgentResponseEvent(agent.name, withText(stored));
+        }
+        if (parts.private) session.append(parts.private);
+      } else {
+        session.append({ ...e.message, authorName: agent.name, visibleTo: agent.name });
+        const done = new Set(
+          e.message.contents.flatMap((c) => (c.type === 'function_result' ? [c.callId] : [])),
+        );
+        head.startedCallIds = head.startedCallIds.filter((id) => !done.has(id));
+      }
+    }
+    head.turn.modelCalls += result.modelCalls;
+
+    switch (result.status) {
+      case 'external_call': {
+        const handoff = yield* handOff(ctx, agent, result.externalCall!);
+        if (handoff === 'stopped') return;
+        continue;
+      }
+      case 'awaiting_approval': {
+        const pending: PendingRequest[] = result.approvalRequests.map((r) => ({
+          kind: 'function_approval',
+          requestId: newId('req'),
+          agentId: agent.name,
+          createdAt: new Date().toISOString(),
+          functionCall: r.functionCall,
+        }));
+        yield* pause(ctx, pending);
+        return;
+      }
+      case 'max_tool_rounds':
+        yield* stopForSafety(
+          ctx,
+          agent,
+          'tool_round_limit',
+          `${agent.name} used ${agent.maxToolRounds} tool rounds without answering; asking the user how to continue.`,
+          responseIds,
+        );
+        return;
+      case 'model_call_budget':
+        yield* stopForSafety(
+          ctx,
+          agent,
+          'model_call_limit',
+          `The limit of ${def.limits.maxModelCallsPerTurn} model calls per turn was reached; asking the user how to continue.`,
+          responseIds,
+        );
+        return;
+      case 'completed': {
+        if (await shouldTerminate(def, session)) {
+          yield* complete(ctx);
+          return;
+        }
+        const auto = def.autonomous.get(agent.name);
+        const used = head.autonomousTurns[agent.name] ?? 0;
+        if (auto && used < auto.turnLimit) {
+          head.autonomousTurns[agent.name] = used + 1;
+          session.append({
+            role: 'user',
+            contents: [{ type: 'text', text: auto.prompt }],
+            visibleTo: agent.name,
+            synthetic: 'autonomous_prompt',
+          });
+          await session.commit(def.storage);
+          continue;
+        }
+        head.autonomousTurns[agent.name] = 0;
+        yield* pause(ctx, [userInputRequest(agent.name, responseIds)]);
+        return;
+      }
+    }
+  }
+}
+
+/** Moves control to the called target, unless that would loop; returns 'stopped' if it paused instead. */
+async function* handOff(
+  ctx: RunContext,
+  source: ChatAgent,
+  call: FunctionCallContent,
+): AsyncGenerator<WorkflowEvent, 'handed_off' | 'stopped'> {
+  const { def, session } = ctx;
+  const head = session.head;
+  const target = handoffTarget(call.name)!;
+  const reason = handoffReason(call);
+  const trail = head.turn.trail.length ? [...head.turn.trail, target] : [source.name, target];
+  const refuse = (text: string) =>
+    session.append({
+      role: 'tool',
+      authorName: source.name,
+      visibleTo: source.name,
+      contents: [{ type: 'function_result', callId: call.callId, name: call.name, error: text }],
+    });
+  if (isPingPong(trail, def.limits.pingPongWindow)) {
+    const message = `Handoffs are looping (${trail.slice(-def.limits.pingPongWindow).join(' → ')}); stopped to ask the user.`;
+    refuse(`Transfer refused: ${message}`);
+    yield* stopForSafety(ctx, source, 'handoff_loop', message, []);
+    return 'stopped';
+  }
+  if (head.turn.handoffs >= def.limits.maxHandoffsPerTurn) {
+    const message = `The limit of ${def.limits.maxHandoffsPerTurn} handoffs per turn was reached; stopped to ask the user.`;
+    refuse(`Transfer refused: ${message}`);
+    yield* stopForSafety(ctx, source, 'handoff_limit', message, []);
+    return 'stopped';
+  }
+  session.append({
+    role: 'tool',
+    authorName: source.name,
+    visibleTo: source.name,
+    contents: [
+      { type: 'function_result', callId: call.callId, name: call.name, result: `Transferred to ${target}.` },
+    ],
+  });
+  session.append({
+    role: 'system',
+    visibleTo: target,
+    synthetic: 'handoff_note',
+    contents: [
+      {
+        type: 'text',
+        text: `${source.name} handed this conversation to you (${target}).${reason ? ` Reason: ${reason}` : ''} Continue helping the user.`,
+      },
+    ],
+  });
+  head.previousAgent = source.name;
+  head.activeAgent = target;
+  head.turn.handoffs++;
+  head.turn.trail = trail;
+  head.autonomousTurns[source.name] = 0;
+  await session.commit(def.storage);
+  yield new HandoffEvent(source.name, target, reason);
+  return 'handed_off';
+}
+
+/** A, B, A, B … over the last `window` entries of the trail. */
+export function isPingPong(trail: readonly string[], window: number): boolean {
+  if (window <= 0 || trail.length < window) return false;
+  const tail = trail.slice(-window);
+  const [a, b] = tail;
+  if (a === undefined || b === undefined || a === b) return false;
+  return tail.every((name, i) => name === (i % 2 === 0 ? a : b));
+}
+
+async function* stopForSafety(
+  ctx: RunContext,
+  agent: ChatAgent,
+  code: WorkflowWarningCode,
+  message: string,
+  responseIds: string[],
+): AsyncGenerator<WorkflowEvent> {
+  yield new WorkflowWarningEvent(code, message, agent.name);
+  yield* pause(ctx, [userInputRequest(agent.name, responseIds)]);
+}
+
+function userInputRequest(agentId: string, responseMessageIds: string[]): PendingRequest {
+  return {
+    kind: 'user_input',
+    requestId: newId('req'),
+    agentId,
+    createdAt: new Date().toISOString(),
+    responseMessageIds,
+  };
+}
+
+/** Records the requests, commits, and tells the caller what is pending. */
+export async function* pause(ctx: RunContext, requests: PendingRequest[]): AsyncGenerator<WorkflowEvent> {
+  const head = ctx.session.head;
+  head.pendingRequests.push(...requests);
+  head.status = 'awaiting';
+  await ctx.session.commit(ctx.def.storage);
+  for (const r of requests) yield requestEvent(r, ctx.session.transcript);
+  yield new WorkflowStatusEvent('idle_with_pending_requests');
+}
+
+/** Ends the conversation and emits the visible conversation. */
+export async function* complete(ctx: RunContext): AsyncGenerator<WorkflowEvent> {
+  const head = ctx.session.head;
+  head.status = 'completed';
+  head.pendingRequests = [];
+  await ctx.session.commit(ctx.def.storage);
+  yield new WorkflowOutputEvent(visibleConversation(ctx.session.transcript));
+  yield new WorkflowStatusEvent('idle');
+}
+
+async function shouldTerminate(def: HandoffDefinition, session: ConversationSession): Promise<boolean> {
+  if (!def.terminationCondition) return false;
+  return await def.terminationCondition(visibleConversation(session.transcript));
+}
+
+/** Rebuilds the public request object for a pending request (also after a restore). */
+export function requestEvent(r: PendingRequest, transcript: readonly TranscriptMessage[]): RequestInfoEvent {
+  if (r.kind === 'function_approval') {
+    return new RequestInfoEvent(
+      r.requestId,
+      r.agentId,
+      new FunctionApprovalRequest(r.requestId, r.functionCall, r.agentId),
+    );
+  }
+  const ids = new Set(r.responseMessageIds);
+  const messages = transcript
+    .filter((m) => m.messageId !== undefined && ids.has(m.messageId))
+    .map(({ visibleTo: _v, synthetic: _s, ...m }) => withText(m));
+  return new RequestInfoEvent(r.requestId, r.agentId, new HandoffAgentUserRequest({ messages }));
+}

@@ -1,0 +1,368 @@
+/**
+ * A handoff workflow bound to one conversation: `runStream` / `sendResponsesStreaming` and their
+ * non-streaming twins, restore from checkpoints, and read-only views for chat channels.
+ */
+import type { ChatAgent } from '../agents/agent.js';
+import { type ChatMessage, type MessageInput, toMessages } from '../agents/messages.js';
+import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
+import type { HandoffDefinition, ReturnToContext } from './builder.js';
+import { visibleConversation } from './context.js';
+import {
+  CheckpointingNotConfiguredError,
+  CheckpointNotFoundError,
+  InvalidResponseError,
+  UnknownRequestError,
+  WorkflowBusyError,
+} from './errors.js';
+import {
+  RequestInfoEvent,
+  type WorkflowEvent,
+  WorkflowFailedEvent,
+  WorkflowOutputEvent,
+  type WorkflowRunState,
+  WorkflowStatusEvent,
+} from './events.js';
+import {
+  type ConversationMessage,
+  FunctionApprovalResponse,
+  type RequestResponse,
+  type ResponseMap,
+} from './requests.js';
+import { ConversationSession, newId } from './session.js';
+import type { PendingRequest } from './state.js';
+import { complete, driveAgents, pause, requestEvent } from './turn-runner.js';
+
+export interface RestoreOptions {
+  checkpointId: string;
+  /** Needed by storages partitioned by conversation (DynamoDB); defaults to this workflow's conversation. */
+  conversationId?: string;
+  /** Restore, then answer these requests. */
+  responses?: ResponseMap;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+/** What a non-streaming run returns. */
+export class WorkflowRunResult {
+  constructor(
+    readonly events: readonly WorkflowEvent[],
+    /** Everything pending after the run (not only what this run raised). */
+    readonly pendingRequests: readonly RequestInfoEvent[],
+  ) {}
+  getOutputs(): (readonly ConversationMessage[])[] {
+    return this.events
+      .filter((e): e is WorkflowOutputEvent => e instanceof WorkflowOutputEvent)
+      .map((e) => e.data);
+  }
+  getRequestInfoEvents(): RequestInfoEvent[] {
+    return this.events.filter((e): e is RequestInfoEvent => e instanceof RequestInfoEvent);
+  }
+  get state(): WorkflowRunState {
+    const last = this.events.filter((e): e is WorkflowStatusEvent => e instanceof WorkflowStatusEvent).at(-1);
+    return last?.state ?? 'idle';
+  }
+}
+
+export class HandoffWorkflow {
+  private session?: ConversationSession;
+  private busy = false;
+
+  private conversation: string;
+  /** True when bound to a conversation by the caller (not a generated id). */
+  private bound: boolean;
+
+  constructor(
+    readonly definition: HandoffDefinition,
+    conversationId?: string,
+  ) {
+    this.conversation = conversationId ?? newId('conv');
+    this.bound = conversationId !== undefined;
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+  /** The conversation this instance runs (a restore adopts the checkpoint's conversation). */
+  get conversationId(): string {
+    return this.conversation;
+  }
+  get agents(): ReadonlyMap<string, ChatAgent> {
+    return this.definition.agents;
+  }
+
+  /** The same workflow bound to another conversation (cheap: the definition is shared). */
+  forConversation(conversationId: string): HandoffWorkflow {
+    return new HandoffWorkflow(this.definition, conversationId);
+  }
+
+  /**
+   * Starts or continues the conversation with user input, or restores a checkpoint (`{ checkpointId }`),
+   * re-emitting its pending requests. Input while a user-input request is pending answers it; input while only
+   * approvals are pending is recorded and the approvals stay pending.
+   */
+  runStream(input: MessageInput | RestoreOptions, options: RunOptions = {}): AsyncGenerator<WorkflowEvent> {
+    if (isRestore(input)) return this.exclusive(() => this.restore(input, options));
+    const messages = toMessages(input);
+    return this.exclusive(() => this.continueWith(messages, options));
+  }
+
+  /** Answers pending requests: `{ [requestId]: response }`. Unknown or answered ids throw and change nothing. */
+  sendResponsesStreaming(responses: ResponseMap, options: RunOptions = {}): AsyncGenerator<WorkflowEvent> {
+    return this.exclusive(() => this.respond(responses, options));
+  }
+
+  async run(input: MessageInput | RestoreOptions, options: RunOptions = {}): Promise<WorkflowRunResult> {
+    return this.collect(this.runStream(input, options));
+  }
+
+  async sendResponses(responses: ResponseMap, options: RunOptions = {}): Promise<WorkflowRunResult> {
+    return this.collect(this.sendResponsesStreaming(responses, options));
+  }
+
+  /** Pending requests of this conversation (loads it from storage if needed). */
+  async getPendingRequests(): Promise<RequestInfoEvent[]> {
+    const s = await this.load();
+    return s.head.pendingRequests.map((r) => requestEvent(r, s.transcript));
+  }
+
+  /** The conversation people see: user and agent messages, no tool traffic. */
+  async getConversation(): Promise<ConversationMessage[]> {
+    return visibleConversation((await this.load()).transcript);
+  }
+
+  /** Status, active agent and checkpoint of this conversation. */
+  async getStatus(): Promise<{ status: string; activeAgent: string; checkpointId: string | null }> {
+    const s = await this.load();
+    return { status: s.head.status, activeAgent: s.head.activeAgent, checkpointId: s.checkpointId };
+  }
+
+  private async collect(stream: AsyncGenerator<WorkflowEvent>): Promise<WorkflowRunResult> {
+    const events: WorkflowEvent[] = [];
+    for await (const e of stream) events.push(e);
+    return new WorkflowRunResult(events, await this.getPendingRequests());
+  }
+
+  private async *exclusive(body: () => AsyncGenerator<WorkflowEvent>): AsyncGenerator<WorkflowEvent> {
+    if (this.busy) throw new WorkflowBusyError(this.conversation);
+    this.busy = true;
+    try {
+      yield* body();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async load(): Promise<ConversationSession> {
+    if (this.session) return this.session;
+    const storage = this.definition.storage;
+    const latest = storage ? await storage.getLatest({ conversationId: this.conversation }) : undefined;
+    this.session = latest
+      ? ConversationSession.fromCheckpoint(this.definition, latest)
+      : ConversationSession.create(this.definition, this.conversation);
+    return this.session;
+  }
+
+  private async *continueWith(messages: ChatMessage[], options: RunOptions): AsyncGenerator<WorkflowEvent> {
+    const session = await this.load();
+    const head = session.head;
+    const userRequest = head.pendingRequests.find((r) => r.kind === 'user_input');
+    if (userRequest) {
+      yield* this.respond({ [userRequest.requestId]: messages }, options);
+      return;
+    }
+    if (head.pendingRequests.length > 0) {
+      // Only approvals are pending: keep what the user said; the agent reads it once the tools have results.
+      for (const m of messages) session.append(m);
+      yield* this.guard(session, async function* () {
+        await session.commit(this.definition.storage);
+        for (const r of head.pendingRequests) yield requestEvent(r, session.transcript);
+        yield new WorkflowStatusEvent('idle_with_pending_requests');
+      });
+      return;
+    }
+    if (head.status === 'completed') {
+      head.activeAgent = this.definition.startAgent;
+      head.autonomousTurns = {};
+    }
+    for (const m of messages) session.append(m);
+    this.resetTurn(session);
+    yield* this.drive(session, options, true);
+  }
+
+  private async *respond(responses: ResponseMap, options: RunOptions): AsyncGenerator<WorkflowEvent> {
+    const session = await this.load();
+    const head = session.head;
+    const pendingIds = head.pendingRequests.map((r) => r.requestId);
+    // Validate everything before changing anything.
+    const plan = Object.entries(responses).map(([id, response]) => {
+      const request = head.pendingRequests.find((r) => r.requestId === id);
+      if (!request) throw new UnknownRequestError(id, this.conversation, pendingIds);
+      return { request, response: normalizeResponse(request, response) };
+    });
+    if (plan.length === 0) throw new InvalidResponseError('sendResponses needs at least one response.');
+
+    let routeTo: string | undefined;
+    let approvalsFrom: string | undefined;
+    for (const { request, response } of plan) {
+      head.pendingRequests = head.pendingRequests.filter((r) => r.requestId !== request.requestId);
+      if (response instanceof FunctionApprovalResponse) {
+        session.append({
+          role: 'user',
+          visibleTo: request.agentId,
+          synthetic: 'approval_response',
+          contents: [response.toContent()],
+        });
+        approvalsFrom = request.agentId;
+      } else if (response.length === 0) {
+        yield* this.guard(session, () => complete({ def: this.definition, session }));
+        return;
+      } else {
+        for (const m of response) session.append(m);
+        routeTo = this.route(request.agentId, session);
+      }
+    }
+    if (head.pendingRequests.length > 0) {
+      yield* this.guard(session, () => pause({ def: this.definition, session }, []));
+      return;
+    }
+    // An agent waiting on approvals must finish its tool calls before anyone else speaks.
+    head.activeAgent = approvalsFrom ?? routeTo ?? head.activeAgent;
+    this.resetTurn(session);
+    yield* this.drive(session, options, true);
+  }
+
+  private async *restore(input: RestoreOptions, options: RunOptions): AsyncGenerator<WorkflowEvent> {
+    const storage = this.definition.storage;
+    if (!storage) throw new CheckpointingNotConfiguredError();
+    const conversationId = input.conversationId ?? (this.bound ? this.conversation : undefined);
+    const checkpoint = await storage.load(input.checkpointId, conversationId);
+    if (!checkpoint) throw new CheckpointNotFoundError(input.checkpointId);
+    const session = ConversationSession.fromCheckpoint(this.definition, checkpoint);
+    this.session = session;
+    this.conversation = session.conversationId;
+    this.bound = true;
+    const answered = new Set(Object.keys(input.responses ?? {}));
+    for (const r of session.head.pendingRequests) {
+      if (!answered.has(r.requestId)) yield requestEvent(r, session.transcript);
+    }
+    if (input.responses) {
+      yield* this.respond(input.responses, options);
+    } else if (session.head.status === 'running' || session.head.status === 'failed') {
+      // A crash (or a failure) mid-turn: continue the turn where it stopped.
+      yield* this.drive(session, options, false);
+    } else {
+      yield new WorkflowStatusEvent(
+        session.head.pendingRequests.length ? 'idle_with_pending_requests' : 'idle',
+      );
+    }
+  }
+
+  private route(askingAgent: string, session: ConversationSession): string {
+    const rule = this.definition.returnTo;
+    if (rule === 'previous') return askingAgent;
+    if (rule === 'start') return this.definition.startAgent;
+    const context: ReturnToContext = {
+      previousAgent: askingAgent,
+      startAgent: this.definition.startAgent,
+      conversation: visibleConversation(session.transcript),
+    };
+    const chosen = rule(context);
+    const name = typeof chosen === 'string' ? chosen : chosen.name;
+    if (!this.definition.agents.has(name)) {
+      throw new InvalidResponseError(`withReturnTo chose "${name}", which is not a participant.`);
+    }
+    return name;
+  }
+
+  private resetTurn(session: ConversationSession): void {
+    session.head.turn = { handoffs: 0, modelCalls: 0, trail: [] };
+    delete session.head.lastError;
+  }
+
+  private async *drive(
+    session: ConversationSession,
+    options: RunOptions,
+    commitFirst: boolean,
+  ): AsyncGenerator<WorkflowEvent> {
+    const ctx = { def: this.definition, session, ...(options.signal ? { signal: options.signal } : {}) };
+    yield* this.guard(session, async function* () {
+      session.head.status = 'running';
+      // The user's words are durable before any model is called: a crash mid-turn loses nothing.
+      if (commitFirst) await session.commit(ctx.def.storage);
+      yield* driveAgents(ctx);
+    });
+  }
+
+  /** Failures become events, the state is kept, and the error is re-thrown (as MAF does). */
+  private async *guard(
+    session: ConversationSession,
+    body: (this: HandoffWorkflow) => AsyncGenerator<WorkflowEvent>,
+  ): AsyncGenerator<WorkflowEvent> {
+    try {
+      yield* body.call(this);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) {
+        // Our in-memory state is stale: the next call reloads it from storage.
+        this.session = undefined;
+        throw error;
+      }
+      const err = error instanceof Error ? error : new Error(String(error));
+      session.head.status = 'failed';
+      session.head.lastError = { name: err.name, message: err.message };
+      try {
+        await session.commit(this.definition.storage);
+      } catch {
+        this.session = undefined;
+      }
+      yield new WorkflowFailedEvent({ name: err.name, message: err.message }, session.head.activeAgent);
+      yield new WorkflowStatusEvent('failed');
+      throw err;
+    }
+  }
+}
+
+function isRestore(input: MessageInput | RestoreOptions): input is RestoreOptions {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) && 'checkpointId' in input;
+}
+
+function normalizeResponse(
+  request: PendingRequest,
+  response: RequestResponse,
+): ChatMessage[] | FunctionApprovalResponse {
+  const requestId = request.requestId;
+  if (request.kind === 'user_input') {
+    if (!Array.isArray(response)) {
+      throw new InvalidResponseError(
+        `Request "${requestId}" asks for user input: answer with HandoffAgentUserRequest.createResponse(text) or .terminate().`,
+      );
+    }
+    return toMessages(response as ChatMessage[]);
+  }
+  if (response instanceof FunctionApprovalResponse) {
+    if (response.id !== requestId) {
+      throw new InvalidResponseError(
+        `The approval response for "${response.id}" was sent as the answer to "${requestId}".`,
+      );
+    }
+    return response;
+  }
+  if (
+    !Array.isArray(response) &&
+    typeof response === 'object' &&
+    response !== null &&
+    typeof response.approved === 'boolean'
+  ) {
+    return new FunctionApprovalResponse(
+      requestId,
+      response.approved,
+      request.functionCall,
+      response.reason,
+      response.decidedBy,
+    );
+  }
+  throw new InvalidResponseError(
+    `Request "${requestId}" asks for a tool approval: answer with request.data.createResponse({ approved }).`,
+  );
+}
