@@ -75,8 +75,10 @@ export const ContentSchema = z.discriminatedUnion('type', [
 export const ChatMessageSchema = z.object({
   role: z.enum(ROLES),
   contents: z.array(ContentSchema),
-  /** Which agent (or user) spoke. */
+  /** Which agent (or user) spoke: a display name. */
   authorName: z.string().optional(),
+  /** A stable id of the person who spoke (a Slack user id, an AAD object id), for approvals and audit. */
+  authorId: z.string().optional(),
   /** Stable id, assigned when the message enters a transcript. */
   messageId: z.string().optional(),
   /** ISO-8601 time the message was created. */

@@ -1,0 +1,2 @@
+export * from './conversation-driver.js';
+export * from './logger.js';
