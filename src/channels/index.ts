@@ -1,2 +1,3 @@
+export * from './channel.js';
 export * from './conversation-driver.js';
 export * from './logger.js';
