@@ -1,0 +1,35 @@
+/**
+ * `baton/dynamodb`: checkpoint storage and idempotency claims on one DynamoDB table.
+ *
+ * Key schema (partition `pk`, sort `sk`, TTL attribute `expiresAt` in epoch seconds on every item):
+ *
+ * | item | pk | sk | attributes |
+ * |---|---|---|---|
+ * | head | conversation id | `HEAD` | `version`, `latest`, `updatedAt` |
+ * | step | conversation id | `CK#<checkpointId>` | `parent`, `prev`, `version`, `wf`, `ts`, `enc`, `size`, `body` or `parts` or `ext`, `deleted` |
+ * | chunk | conversation id | `CK#<checkpointId>#P#0001`… | `part` (≤ 350 KB) |
+ * | claim | `CLAIM#<key>` | `CLAIM` | `status`, `leaseUntil` (epoch ms) |
+ *
+ * A save reads the head (and the parent), puts the new step item (`attribute_not_exists(sk)`), its chunks,
+ * then conditionally updates the head (`version = :expected AND latest = :previous`, or a fresh head). No
+ * transactions. Each step records `prev`, the head's `latest` it replaced; the committed checkpoints are
+ * those reachable from the head through `prev`, so steps whose head update lost or never happened are
+ * ignored as orphans (and removed at once when the loss is certain, otherwise by TTL).
+ */
+export { DynamoDBIdempotencyStore, type DynamoDBIdempotencyStoreOptions } from './claims.js';
+export { createDynamoDBClient, DEFAULT_MAX_ATTEMPTS } from './client.js';
+export {
+  type CheckpointWriteMetrics,
+  DEFAULT_TTL_SECONDS,
+  DynamoDBCheckpointStorage,
+  type DynamoDBCheckpointStorageOptions,
+} from './dynamodb-checkpoint-storage.js';
+export { type EmbeddedDynamo, type EmbeddedDynamoOptions, startEmbeddedDynamo } from './embedded-dynamo.js';
+export type { LargePayloadStore } from './large-payload-store.js';
+export { CHUNK_BYTES, GZIP_MIN_BYTES, MAX_INLINE_BYTES } from './payload-codec.js';
+export {
+  CHECKPOINT_TTL_ATTRIBUTE,
+  checkpointTableDefinition,
+  type EnsureTableOptions,
+  ensureTable,
+} from './table.js';

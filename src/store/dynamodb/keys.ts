@@ -1,0 +1,51 @@
+/** The table's key schema: one partition per conversation (head + steps + chunks), one per claim. */
+import { InvalidCheckpointWriteError } from '../storage-errors.js';
+import { assertValidConversationId } from '../write-validation.js';
+
+export const HEAD_SK = 'HEAD';
+export const CLAIM_SK = 'CLAIM';
+const CLAIM_PREFIX = 'CLAIM#';
+const STEP_SK = /^CK#([A-Za-z0-9_-]{1,128})$/;
+const CHUNK_SK = /^CK#([A-Za-z0-9_-]{1,128})#P#(\d{4})$/;
+
+/** Checkpoint ids never contain "#", so a step's key can never be another step's chunk key. */
+export function stepSk(checkpointId: string): string {
+  return `CK#${checkpointId}`;
+}
+
+/** Chunks are numbered from 1, zero-padded so they sort right after their step. */
+export function chunkSk(checkpointId: string, index: number): string {
+  return `CK#${checkpointId}#P#${String(index).padStart(4, '0')}`;
+}
+
+export const MAX_CHUNKS = 9999;
+
+export function claimPk(key: string): string {
+  return `${CLAIM_PREFIX}${key}`;
+}
+
+export type SortKey =
+  | { kind: 'head' }
+  | { kind: 'step'; checkpointId: string }
+  | { kind: 'chunk'; checkpointId: string; index: number }
+  | { kind: 'other' };
+
+export function parseSortKey(sk: string): SortKey {
+  if (sk === HEAD_SK) return { kind: 'head' };
+  const step = STEP_SK.exec(sk);
+  if (step) return { kind: 'step', checkpointId: step[1]! };
+  const chunk = CHUNK_SK.exec(sk);
+  if (chunk) return { kind: 'chunk', checkpointId: chunk[1]!, index: Number(chunk[2]) };
+  return { kind: 'other' };
+}
+
+/** Conversation ids are partition keys as given; claim partitions own the "CLAIM#" prefix. */
+export function assertDynamoConversationId(conversationId: string): void {
+  assertValidConversationId(conversationId);
+  if (conversationId.startsWith(CLAIM_PREFIX)) {
+    throw new InvalidCheckpointWriteError(
+      `Invalid conversation id "${conversationId}": ids starting with "${CLAIM_PREFIX}" are reserved for ` +
+        'idempotency claims in the DynamoDB table. Use a channel prefix such as "slack:" or "teams:".',
+    );
+  }
+}

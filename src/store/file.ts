@@ -1,0 +1,287 @@
+/**
+ * A checkpoint store on the local filesystem: one folder per conversation, one JSON file per step, a small head
+ * file per conversation. For local development and single-host deployments; see `file-lock.ts` for what the
+ * locking guarantees across processes.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { assertValidCheckpointId } from './checkpoint-id.js';
+import type { StepRecord } from './checkpoint-log.js';
+import {
+  ConversationLog,
+  findLiveCheckpoint,
+  materializeCheckpoint,
+  newStepRecord,
+  selectCheckpoints,
+  toCheckpointInfo,
+} from './checkpoint-log.js';
+import type {
+  CheckpointInfo,
+  CheckpointQuery,
+  CheckpointStorage,
+  CheckpointWrite,
+  WorkflowCheckpoint,
+} from './checkpoint-storage.js';
+import { CheckpointCorruptError, ConcurrentUpdateError } from './checkpoint-storage.js';
+import { FileLocks } from './file-lock.js';
+import type { HeadFile, StepFile } from './file-records.js';
+import {
+  conversationFolderName,
+  errorCode,
+  HEAD_FILE,
+  headFile,
+  isConversationFolderName,
+  LOCK_FILE,
+  readHeadFile,
+  readStepFile,
+  stepFile,
+  stepFileName,
+  stepIdOfFileName,
+  stepRecordOf,
+  writeJsonFileAtomic,
+} from './file-records.js';
+import { DuplicateCheckpointIdError } from './storage-errors.js';
+import {
+  assertUsableParent,
+  assertValidConversationId,
+  validateCheckpointWrite,
+} from './write-validation.js';
+
+export interface FileCheckpointStorageOptions {
+  /** The folder holding all conversations; created on first save. */
+  storagePath: string;
+  /** How long a write waits for another process writing the same conversation (default 15 s). */
+  lockTimeoutMs?: number;
+  /**
+   * A lock file older than this was left by a crashed process and is removed (default 10 s; writes hold the
+   * lock for milliseconds). Keep it below lockTimeoutMs so writers outwait a crashed holder.
+   */
+  staleLockMs?: number;
+}
+
+/** Files read at once while loading a conversation: enough for speed, well below open-file limits. */
+const READ_CONCURRENCY = 64;
+
+interface LoadedConversation {
+  log: ConversationLog;
+  files: Map<string, StepFile>;
+}
+
+export class FileCheckpointStorage implements CheckpointStorage {
+  readonly storagePath: string;
+  private readonly locks: FileLocks;
+
+  constructor(options: FileCheckpointStorageOptions) {
+    if (typeof options?.storagePath !== 'string' || options.storagePath.length === 0) {
+      throw new TypeError('FileCheckpointStorage needs { storagePath }: the folder to keep checkpoints in.');
+    }
+    this.storagePath = resolve(options.storagePath);
+    this.locks = new FileLocks({
+      lockTimeoutMs: options.lockTimeoutMs ?? 15_000,
+      staleLockMs: options.staleLockMs ?? 10_000,
+    });
+  }
+
+  async save(write: CheckpointWrite): Promise<CheckpointInfo> {
+    validateCheckpointWrite(write);
+    const folder = this.folderOf(write.conversationId);
+    return this.locks.withLock(join(folder, LOCK_FILE), async () => {
+      const head = await this.readHead(folder, write.conversationId);
+      if ((head?.version ?? 0) !== write.expectedVersion) {
+        throw new ConcurrentUpdateError(write.conversationId, write.expectedVersion, head?.version);
+      }
+      if (await exists(join(folder, stepFileName(write.checkpointId)))) {
+        throw new DuplicateCheckpointIdError(write.conversationId, write.checkpointId);
+      }
+      if (write.parentCheckpointId !== null) {
+        const parent = await readStepFile(join(folder, stepFileName(write.parentCheckpointId)));
+        assertUsableParent(write, parent && stepRecordOf(parent));
+      }
+
+      const record = newStepRecord(write, head?.latest ?? null);
+      const payload = { messages: write.messages, state: write.state };
+      // The step first, then the head that commits it: a crash in between leaves an orphan step, ignored.
+      await writeJsonFileAtomic(join(folder, stepFileName(record.checkpointId)), stepFile(record, payload));
+      const newHead = { version: record.version, latest: record.checkpointId };
+      await writeJsonFileAtomic(
+        join(folder, HEAD_FILE),
+        headFile(write.conversationId, newHead, write.timestamp),
+      );
+      return toCheckpointInfo(record);
+    });
+  }
+
+  async load(checkpointId: string, conversationId?: string): Promise<WorkflowCheckpoint | undefined> {
+    assertValidCheckpointId(checkpointId);
+    const conversations = await this.loadConversations(conversationId, checkpointId);
+    const found = findLiveCheckpoint(
+      conversations.map(({ log }) => log),
+      checkpointId,
+    );
+    return found && this.materialize(conversations, found.log, found.step);
+  }
+
+  async getLatest(query: CheckpointQuery = {}): Promise<WorkflowCheckpoint | undefined> {
+    const conversations = await this.loadConversations(query.conversationId);
+    const latest = selectCheckpoints(
+      conversations.map(({ log }) => log),
+      query,
+    ).at(-1);
+    return latest && this.materialize(conversations, latest.log, latest.step);
+  }
+
+  async listCheckpoints(query: CheckpointQuery = {}): Promise<CheckpointInfo[]> {
+    const conversations = await this.loadConversations(query.conversationId);
+    return selectCheckpoints(
+      conversations.map(({ log }) => log),
+      query,
+    ).map(({ step }) => toCheckpointInfo(step));
+  }
+
+  async delete(checkpointId: string, conversationId?: string): Promise<boolean> {
+    assertValidCheckpointId(checkpointId);
+    const candidates = await this.loadConversations(conversationId, checkpointId);
+    const found = findLiveCheckpoint(
+      candidates.map(({ log }) => log),
+      checkpointId,
+    );
+    if (found === undefined) return false;
+    const owner = found.log.conversationId;
+    const folder = this.folderOf(owner);
+    return this.locks.withLock(join(folder, LOCK_FILE), async () => {
+      // Re-read under the lock: what we saw may have changed.
+      const loaded = await this.loadConversation(folder, owner);
+      const target = loaded?.log.liveStep(checkpointId);
+      if (loaded === undefined || target === undefined) return false;
+      const after = loaded.log.withDeleted(checkpointId);
+      const tombstone = after.committedStep(checkpointId)!;
+      await writeJsonFileAtomic(
+        join(folder, stepFileName(checkpointId)),
+        stepFile(tombstone, loaded.files.get(checkpointId)?.payload ?? null),
+      );
+      // Drop the messages nobody can load any more: this one's, and deleted ancestors' it was the last user of.
+      for (const id of after.unneededPayloads()) {
+        const record = after.committedStep(id);
+        if (record === undefined || loaded.files.get(id)?.payload == null) continue;
+        await writeJsonFileAtomic(join(folder, stepFileName(id)), stepFile(record, null));
+      }
+      return true;
+    });
+  }
+
+  async deleteConversation(conversationId: string): Promise<void> {
+    assertValidConversationId(conversationId);
+    const folder = this.folderOf(conversationId);
+    if (!(await exists(folder))) return;
+    // A name starting with "." is never read as a conversation.
+    const trash = join(this.storagePath, `.deleted-${randomUUID()}`);
+    // One rename makes the whole conversation disappear at once; the slow removal happens after the lock is
+    // released, so the lock file's inode cannot be reused while the lock still compares it.
+    await this.locks.withLock(join(folder, LOCK_FILE), () => rename(folder, trash));
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  private folderOf(conversationId: string): string {
+    return join(this.storagePath, conversationFolderName(conversationId));
+  }
+
+  private async readHead(folder: string, conversationId: string): Promise<HeadFile | undefined> {
+    const head = await readHeadFile(join(folder, HEAD_FILE));
+    if (head !== undefined && head.conversationId !== conversationId) {
+      throw new CheckpointCorruptError(
+        `The folder ${folder} holds conversation "${head.conversationId}", not "${conversationId}". ` +
+          'Move it away; it was not written by this storage for this conversation.',
+      );
+    }
+    return head;
+  }
+
+  /** The conversation asked for, or every conversation (only those with `checkpointId`'s file when given). */
+  private async loadConversations(
+    conversationId: string | undefined,
+    checkpointId?: string,
+  ): Promise<LoadedConversation[]> {
+    if (conversationId !== undefined) {
+      assertValidConversationId(conversationId);
+      const loaded = await this.loadConversation(this.folderOf(conversationId), conversationId);
+      return loaded ? [loaded] : [];
+    }
+    const loaded: LoadedConversation[] = [];
+    for (const name of await listFolder(this.storagePath)) {
+      if (!isConversationFolderName(name)) continue;
+      const folder = join(this.storagePath, name);
+      if (checkpointId !== undefined && !(await exists(join(folder, stepFileName(checkpointId))))) continue;
+      const head = await readHeadFile(join(folder, HEAD_FILE));
+      if (head === undefined) continue;
+      const conversation = await this.loadConversation(folder, head.conversationId);
+      if (conversation) loaded.push(conversation);
+    }
+    return loaded;
+  }
+
+  /** Reads the head and every step file; `undefined` when the conversation has no committed checkpoint. */
+  private async loadConversation(
+    folder: string,
+    conversationId: string,
+  ): Promise<LoadedConversation | undefined> {
+    const head = await this.readHead(folder, conversationId);
+    if (head === undefined) return undefined;
+    const ids = (await listFolder(folder)).flatMap((name) => stepIdOfFileName(name) ?? []);
+    const files = new Map<string, StepFile>();
+    for (let start = 0; start < ids.length; start += READ_CONCURRENCY) {
+      const batch = ids.slice(start, start + READ_CONCURRENCY);
+      const read = await Promise.all(batch.map((id) => readStepFile(join(folder, stepFileName(id)))));
+      read.forEach((file, index) => {
+        const id = batch[index]!;
+        // Vanished between listing and reading: deleted concurrently, which only removes orphans.
+        if (file === undefined) return;
+        if (file.checkpointId !== id || file.conversationId !== conversationId) {
+          throw new CheckpointCorruptError(
+            `The checkpoint file ${join(folder, stepFileName(id))} belongs to checkpoint "${file.checkpointId}" ` +
+              `of conversation "${file.conversationId}": it was copied or renamed by hand. Move it away.`,
+          );
+        }
+        files.set(id, file);
+      });
+    }
+    const log = new ConversationLog(conversationId, head, [...files.values()].map(stepRecordOf));
+    return { log, files };
+  }
+
+  private materialize(
+    conversations: LoadedConversation[],
+    log: ConversationLog,
+    step: StepRecord,
+  ): Promise<WorkflowCheckpoint> {
+    const files = conversations.find((conversation) => conversation.log === log)?.files;
+    return materializeCheckpoint(log, step, (link) => {
+      const payload = files?.get(link.checkpointId)?.payload;
+      if (payload == null) {
+        throw new CheckpointCorruptError(
+          `Checkpoint "${link.checkpointId}" of conversation "${log.conversationId}": its messages were removed.`,
+        );
+      }
+      return payload;
+    });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: unknown) => {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw error;
+    },
+  );
+}
+
+async function listFolder(folder: string): Promise<string[]> {
+  try {
+    return await readdir(folder);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}

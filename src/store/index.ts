@@ -1,0 +1,30 @@
+/** Checkpoint storage: the contract, the memory and file backends, and idempotency claims (DynamoDB: `baton/dynamodb`). */
+export { CHECKPOINT_ID_PATTERN, createCheckpointId, isValidCheckpointId } from './checkpoint-id.js';
+export type {
+  CheckpointInfo,
+  CheckpointQuery,
+  CheckpointStorage,
+  CheckpointWrite,
+  JsonObject,
+  JsonValue,
+  WorkflowCheckpoint,
+} from './checkpoint-storage.js';
+export { CheckpointCorruptError, ConcurrentUpdateError } from './checkpoint-storage.js';
+export { FileCheckpointStorage, type FileCheckpointStorageOptions } from './file.js';
+export {
+  type ClaimOptions,
+  DEFAULT_CLAIM_LEASE_SECONDS,
+  DEFAULT_CLAIM_TTL_SECONDS,
+  type IdempotencyStore,
+  InMemoryIdempotencyStore,
+  type InMemoryIdempotencyStoreOptions,
+} from './idempotency.js';
+export { InMemoryCheckpointStorage } from './memory.js';
+export {
+  AmbiguousCheckpointIdError,
+  ConversationIdRequiredError,
+  DuplicateCheckpointIdError,
+  InvalidCheckpointIdError,
+  InvalidCheckpointWriteError,
+  UnknownParentCheckpointError,
+} from './storage-errors.js';

@@ -1,0 +1,73 @@
+/** Errors a caller of a checkpoint store can act on, besides the contract's two (concurrency, corruption). */
+
+/** A checkpoint id that is not safe as a file name or sort key. */
+export class InvalidCheckpointIdError extends Error {
+  override readonly name = 'InvalidCheckpointIdError';
+  constructor(readonly checkpointId: unknown) {
+    super(
+      `Invalid checkpoint id ${JSON.stringify(checkpointId) ?? String(checkpointId)}: ids must be 1-128 ` +
+        'characters of A-Z, a-z, 0-9, "_" or "-" (no "/", "\\", ".", "#" or NUL). ' +
+        'Use createCheckpointId() to make one.',
+    );
+  }
+}
+
+/** A `save()` argument that is malformed (wrong types, empty names, a bad timestamp...). */
+export class InvalidCheckpointWriteError extends Error {
+  override readonly name = 'InvalidCheckpointWriteError';
+}
+
+/** `save()` named a parent that does not exist (or was deleted) in that conversation. */
+export class UnknownParentCheckpointError extends Error {
+  override readonly name = 'UnknownParentCheckpointError';
+  constructor(
+    readonly conversationId: string,
+    readonly parentCheckpointId: string,
+  ) {
+    super(
+      `Cannot save a child of checkpoint "${parentCheckpointId}": conversation "${conversationId}" has no ` +
+        'such checkpoint (it never existed, was deleted or expired). Load the conversation again and ' +
+        'continue from a checkpoint it returns.',
+    );
+  }
+}
+
+/** `save()` reused a checkpoint id that the conversation already holds. */
+export class DuplicateCheckpointIdError extends Error {
+  override readonly name = 'DuplicateCheckpointIdError';
+  constructor(
+    readonly conversationId: string,
+    readonly checkpointId: string,
+  ) {
+    super(
+      `Conversation "${conversationId}" already has a checkpoint "${checkpointId}". ` +
+        'Use a fresh id for every save attempt (createCheckpointId()).',
+    );
+  }
+}
+
+/** A backend partitioned by conversation was asked something without the conversation id. */
+export class ConversationIdRequiredError extends Error {
+  override readonly name = 'ConversationIdRequiredError';
+  constructor(backend: string, operation: string) {
+    super(
+      `${backend} is partitioned by conversation: ${operation}() needs the conversation id ` +
+        '(pass it as the conversationId argument or query field).',
+    );
+  }
+}
+
+/** A checkpoint id exists in several conversations and the caller did not say which one it meant. */
+export class AmbiguousCheckpointIdError extends Error {
+  override readonly name = 'AmbiguousCheckpointIdError';
+  constructor(
+    readonly checkpointId: string,
+    readonly conversationIds: string[],
+  ) {
+    super(
+      `Checkpoint id "${checkpointId}" exists in several conversations (${conversationIds
+        .map((id) => `"${id}"`)
+        .join(', ')}); pass the conversation id to say which one.`,
+    );
+  }
+}

@@ -1,0 +1,14 @@
+import { DynamoDBCheckpointStorage } from '../../src/store/dynamodb/dynamodb-checkpoint-storage.js';
+import { InMemoryIdempotencyStore } from '../../src/store/idempotency.js';
+import { useDynalite } from './dynalite-harness.js';
+import { describeIdempotencyStore } from './idempotency-conformance.js';
+
+const harness = useDynalite();
+let table: Promise<string> | undefined;
+
+describeIdempotencyStore('InMemoryIdempotencyStore', (now) => new InMemoryIdempotencyStore({ now }));
+
+describeIdempotencyStore('DynamoDBCheckpointStorage claims', async (now) => {
+  table ??= harness.newTable();
+  return new DynamoDBCheckpointStorage({ client: harness.dynamo.client, tableName: await table, now });
+});

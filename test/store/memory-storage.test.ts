@@ -1,0 +1,4 @@
+import { InMemoryCheckpointStorage } from '../../src/store/memory.js';
+import { describeCheckpointStorage } from './conformance.js';
+
+describeCheckpointStorage('InMemoryCheckpointStorage', () => new InMemoryCheckpointStorage());
