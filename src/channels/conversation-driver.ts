@@ -132,11 +132,18 @@ export class ConversationDriver {
 
   private async runTurn(inbound: Inbound, sink: TurnSink, log: Logger): Promise<TurnResult> {
     const retries = this.options.maxConflictRetries ?? 5;
+    // Fixed before the first attempt: a retry must not record the same message twice.
+    const messageId = `msg_${crypto.randomUUID().replaceAll('-', '')}`;
     for (let attempt = 0; ; attempt++) {
       const wf = this.workflow.forConversation(inbound.conversationKey);
       try {
         if (inbound.type === 'message') {
-          const message = { role: 'user' as const, contents: inbound.contents, authorId: inbound.user.id };
+          const message = {
+            role: 'user' as const,
+            messageId,
+            contents: inbound.contents,
+            authorId: inbound.user.id,
+          };
           for await (const e of wf.runStream(
             inbound.user.name ? { ...message, authorName: inbound.user.name } : message,
           )) {

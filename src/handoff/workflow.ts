@@ -164,9 +164,25 @@ export class HandoffWorkflow {
     return this.session;
   }
 
-  private async *continueWith(messages: ChatMessage[], options: RunOptions): AsyncGenerator<WorkflowEvent> {
+  private async *continueWith(input: ChatMessage[], options: RunOptions): AsyncGenerator<WorkflowEvent> {
     const session = await this.load();
     const head = session.head;
+    // A message whose id is already in the transcript was recorded by an earlier attempt of this turn (a
+    // retry after a lost race): never append it twice; finish its turn only if no one else has.
+    const known = new Set(input.flatMap((m) => (m.messageId ? [m.messageId] : [])));
+    const recorded = new Set(
+      session.transcript.flatMap((m) => (m.messageId && known.has(m.messageId) ? [m.messageId] : [])),
+    );
+    const messages = input.filter((m) => !m.messageId || !recorded.has(m.messageId));
+    if (messages.length === 0 && input.length > 0) {
+      if (head.status === 'running' || head.status === 'failed') {
+        yield* this.drive(session, options, false);
+      } else {
+        for (const r of head.pendingRequests) yield requestEvent(r, session.transcript);
+        yield new WorkflowStatusEvent(head.pendingRequests.length ? 'idle_with_pending_requests' : 'idle');
+      }
+      return;
+    }
     const userRequest = head.pendingRequests.find((r) => r.kind === 'user_input');
     if (userRequest) {
       yield* this.respond({ [userRequest.requestId]: messages }, options);

@@ -114,6 +114,29 @@ describe('termination', () => {
     expect(seen).toEqual([1, 1, 1, 1]);
   });
 
+  it('reopens an ended conversation at the start agent, keeping the transcript', async () => {
+    const { triage, order } = supportAgents(s.model());
+    const wf = new HandoffBuilder({ participants: [triage, order] })
+      .withStartAgent(triage)
+      .withTerminationCondition((c) => c.at(-1)?.text.includes('Goodbye') ?? false)
+      .build();
+    s.server.enqueue(
+      { toolCalls: [{ name: 'handoff_to_order_agent', arguments: {} }] },
+      { text: 'Goodbye!' },
+    );
+    await wf.run('bye');
+    expect((await wf.getStatus()).status).toBe('completed');
+    s.server.enqueue({ text: 'Welcome back.' });
+    await wf.run('one more thing');
+    expect(s.server.requests.at(-1)!.messages[0]!.content).toMatch(/^You are frontline support triage/);
+    expect((await wf.getConversation()).map((m) => m.text)).toEqual([
+      'bye',
+      'Goodbye!',
+      'one more thing',
+      'Welcome back.',
+    ]);
+  });
+
   it('terminate() ends the workflow with its output', async () => {
     const { triage, order } = supportAgents(s.model());
     const wf = new HandoffBuilder({ participants: [triage, order] }).withStartAgent(triage).build();

@@ -243,6 +243,26 @@ describe('checkpoints', () => {
     ]);
   });
 
+  it('never records a retried message twice, even when its first attempt was committed', async () => {
+    const storage = new InMemoryCheckpointStorage();
+    const { wf } = supportWorkflow(storage);
+    const message = {
+      role: 'user' as const,
+      messageId: 'msg_fixed_1',
+      contents: [{ type: 'text' as const, text: 'hello' }],
+    };
+    s.server.enqueue({ text: 'Hi there.' });
+    await wf.run(message);
+    // The same delivery again, on a fresh instance (as a driver retry does): nothing new is recorded or asked.
+    const again = await wf.forConversation(wf.conversationId).run(message);
+    expect(s.server.requests).toHaveLength(1);
+    expect(again.pendingRequests).toHaveLength(1);
+    expect((await wf.forConversation(wf.conversationId).getConversation()).map((m) => m.text)).toEqual([
+      'hello',
+      'Hi there.',
+    ]);
+  });
+
   it('answers a pending approval from a new process with a new workflow object and finishes the conversation', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'baton-restart-'));
     dirs.push(dir);

@@ -1,0 +1,62 @@
+/** With an app id configured, only Bot Framework-signed requests are processed; tenant allow-lists hold. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useScriptedServer } from '../../helpers.js';
+import { type Harness, message, startHarness } from './harness.js';
+
+const s = useScriptedServer();
+let secured: Harness;
+let restricted: Harness;
+
+beforeAll(async () => {
+  // botbuilder's CloudAdapter prints every rejected request's stack with console.error.
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+  // A user-assigned managed identity needs no secret: nothing sensitive in the test.
+  secured = await startHarness(s.model(), {
+    appId: '00000000-0000-4000-8000-00000000b0b0',
+    tenantId: '00000000-0000-4000-8000-0000000000aa',
+    appType: 'UserAssignedMSI',
+  });
+  restricted = await startHarness(s.model(), { allowedTenants: ['tenant-contoso'] });
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await secured?.close();
+  await restricted?.close();
+});
+
+describe('Teams channel security', () => {
+  it('rejects requests without a valid Bot Framework token (401) and processes nothing', async () => {
+    s.server.enqueue({ text: 'should never be sent' });
+    const activity = message('Refund order 1234', { conversationId: 'a:auth' });
+    const anonymous = await secured.post(activity);
+    expect(anonymous.status).toBe(401);
+    const forged = await secured.post(
+      { ...activity, id: 'in-forged' },
+      { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.' },
+    );
+    expect(forged.status).toBe(401);
+    await secured.channel.whenIdle();
+    expect(secured.connector.calls).toEqual([]);
+    expect(s.server.requests).toEqual([]);
+    expect(secured.channel.describe()).toContain('authentication on');
+  });
+
+  it('says authentication is off when no app id is configured', () => {
+    expect(restricted.channel.describe()).toContain('authentication OFF');
+  });
+
+  it('ignores activities from a tenant that is not allowed', async () => {
+    s.server.enqueue({ text: 'Hello from Contoso' });
+    const foreign = await restricted.post(
+      message('hi', { conversationId: 'a:foreign', tenantId: 'tenant-fabrikam' }),
+    );
+    expect(foreign.status).toBe(200);
+    await restricted.channel.whenIdle();
+    expect(restricted.connector.calls).toEqual([]);
+    expect(s.server.requests).toEqual([]);
+
+    await restricted.post(message('hi', { conversationId: 'a:allowed' }));
+    await restricted.channel.whenIdle();
+    expect(restricted.connector.sent('a:allowed').at(-1)?.body.text).toBe('**Triage Agent**\n\nHello from Contoso');
+  });
+});

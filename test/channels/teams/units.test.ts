@@ -1,0 +1,135 @@
+/** Pure pieces of the Teams channel: text splitting, reading activities, cards. */
+import { describe, expect, it } from 'vitest';
+import { FunctionApprovalRequest } from '../../../src/handoff/requests.js';
+import { personaHeader } from '../../../src/channels/teams/adaptive-card.js';
+import { approvalCard, decidedCard, parseApprovalData } from '../../../src/channels/teams/approval-card.js';
+import {
+  attachmentContents,
+  conversationKeyOf,
+  scopeOf,
+  textWithoutBotMention,
+  userOf,
+} from '../../../src/channels/teams/inbound-activity.js';
+import { splitText } from '../../../src/channels/teams/split-text.js';
+import { cardButtons, cardTexts, type Json } from './card-helpers.js';
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+describe('splitText', () => {
+  it('keeps short text whole', () => {
+    expect(splitText('hello', 100)).toEqual(['hello']);
+    expect(splitText('', 100)).toEqual(['']);
+  });
+
+  it('splits ~200 KB into parts under the byte limit, at paragraph breaks, losing nothing', () => {
+    const paragraph = `${'The quick brown fox jumps over the lazy dog. '.repeat(40).trim()}`;
+    const text = Array.from({ length: 120 }, (_, i) => `${i}: ${paragraph}`).join('\n\n');
+    expect(bytes(text)).toBeGreaterThan(200_000);
+    const parts = splitText(text, 80_000);
+    expect(parts.length).toBe(3);
+    for (const p of parts) expect(bytes(p)).toBeLessThanOrEqual(80_000);
+    for (const p of parts.slice(1)) expect(p).toMatch(/^\d+: The quick/);
+    expect(parts.join('\n\n')).toBe(text);
+  });
+
+  it('never cuts a multi-byte character or surrogate pair, even without spaces', () => {
+    const text = '😀é'.repeat(5000);
+    const parts = splitText(text, 1000);
+    for (const p of parts) {
+      expect(bytes(p)).toBeLessThanOrEqual(1000);
+      expect(p).not.toMatch(/[\uD800-\uDBFF]$/);
+    }
+    expect(parts.join('')).toBe(text);
+  });
+});
+
+describe('reading Teams activities', () => {
+  const bot = { id: '28:bot', name: 'Baton' };
+
+  it('removes only the bot mention and keeps other people mentioned', () => {
+    const activity = {
+      type: 'message',
+      text: '<at>Baton</at> please ask <at>Megan</at> about order 7',
+      recipient: bot,
+      entities: [
+        { type: 'mention', text: '<at>Baton</at>', mentioned: bot },
+        { type: 'mention', text: '<at>Megan</at>', mentioned: { id: '29:megan' } },
+      ],
+    };
+    expect(textWithoutBotMention(activity)).toBe('please ask <at>Megan</at> about order 7');
+  });
+
+  it('keys conversations by tenant and conversation id (threads included) and knows the scope', () => {
+    const a = {
+      type: 'message',
+      conversation: { id: '19:x@thread.tacv2;messageid=17', conversationType: 'channel' },
+      channelData: { tenant: { id: 'T1' } },
+    };
+    expect(conversationKeyOf(a)).toBe('teams:T1:19:x@thread.tacv2;messageid=17');
+    expect(scopeOf(a)).toBe('channel');
+    expect(scopeOf({ type: 'message', conversation: { id: 'a:1' } })).toBe('personal');
+  });
+
+  it('identifies people by Entra object id, falling back to the channel account id', () => {
+    expect(userOf({ type: 'message', from: { id: '29:a', name: 'A', aadObjectId: 'aad-a' } })).toEqual({
+      id: 'aad-a',
+      name: 'A',
+    });
+    expect(userOf({ type: 'message', from: { id: '29:b' } })).toEqual({ id: '29:b' });
+  });
+
+  it('turns images and files into uri contents and skips the html copy of the text', () => {
+    const contents = attachmentContents([
+      { contentType: 'image/png', contentUrl: 'https://smba.example/img/1', name: 'photo.png' },
+      {
+        contentType: 'application/vnd.microsoft.teams.file.download.info',
+        name: 'receipt.pdf',
+        content: { downloadUrl: 'https://files.example/receipt.pdf', fileType: 'pdf' },
+      },
+      { contentType: 'text/html', content: '<p>hi</p>' },
+    ]);
+    expect(contents).toEqual([
+      { type: 'uri', uri: 'https://smba.example/img/1', mediaType: 'image/png', name: 'photo.png' },
+      { type: 'uri', uri: 'https://files.example/receipt.pdf', mediaType: 'application/pdf', name: 'receipt.pdf' },
+    ]);
+  });
+});
+
+describe('cards', () => {
+  const request = new FunctionApprovalRequest(
+    'req_1',
+    { type: 'function_call', callId: 'call_1', name: 'process_refund', arguments: '{}', parsedArguments: { order_number: '1234', note: 'x'.repeat(2000) } },
+    'refund_agent',
+  );
+  const persona = { displayName: 'Refund Agent', iconUrl: 'https://example.com/refund.png' };
+
+  it('shows the agent avatar and name as the header', () => {
+    expect(personaHeader(persona)).toMatchObject({
+      type: 'ColumnSet',
+      columns: [
+        { items: [{ type: 'Image', url: 'https://example.com/refund.png', style: 'Person' }] },
+        { items: [{ type: 'TextBlock', text: 'Refund Agent' }] },
+      ],
+    });
+  });
+
+  it('approval card: version 1.5, tool, truncated arguments, Execute buttons with Submit fallback', () => {
+    const card = approvalCard(persona, request) as unknown as Json;
+    expect(card.version).toBe('1.5');
+    const texts = cardTexts(card);
+    expect(texts).toContain('order_number: 1234');
+    expect(texts.find((t) => t.startsWith('note: '))!.length).toBeLessThan(520);
+    const [approve, reject] = cardButtons(card);
+    expect(approve).toMatchObject({ type: 'Action.Execute', verb: 'baton.approve', fallback: { type: 'Action.Submit' } });
+    expect(reject).toMatchObject({ type: 'Action.Execute', verb: 'baton.reject' });
+    expect(parseApprovalData(approve!.data)).toEqual({ kind: 'baton.approval', requestId: 'req_1', approved: true });
+    expect(parseApprovalData((reject!.fallback as Json).data)).toMatchObject({ approved: false });
+    expect(parseApprovalData({ requestId: 'req_1', approved: true })).toBeUndefined();
+  });
+
+  it('decided card has no buttons and names the decider', () => {
+    const card = decidedCard(persona, request, false, 'Alex') as unknown as Json;
+    expect(cardButtons(card)).toEqual([]);
+    expect(cardTexts(card).at(-1)).toBe('❌ Rejected by Alex');
+  });
+});
