@@ -1,6 +1,6 @@
 /**
  * The seed's customer-support handoff: triage routes to order, return and refund specialists; refunds need a
- * person's approval. Run it: `npx tsx examples/customer-support.ts` (scripted model) or with OPENAI_API_KEY.
+ * person's approval. The default bot of `npm start`; chat with it on a real model: `npx tsx examples/chat.ts`.
  */
 import { z } from 'zod';
 import {

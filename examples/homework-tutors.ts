@@ -1,6 +1,6 @@
 /**
  * The seed's homework tutors: triage routes to a math or a history tutor, and each tutor can hand back to
- * triage. Run it: `npx tsx examples/homework-tutors.ts` (scripted model) or with OPENAI_API_KEY.
+ * triage. Chat with it on a real model: `npx tsx examples/chat.ts homework-tutors`.
  */
 import { ChatAgent, type ChatModel, HandoffBuilder, type HandoffWorkflow } from '../src/index.js';
 
