@@ -16,7 +16,12 @@ import {
 const BOT_ID = '11111111-2222-4333-8444-555555555555';
 
 /** Decodes an RGBA PNG written with filter 0 (what our generator writes). */
-function decodePng(png: Uint8Array): { width: number; height: number; alpha: (x: number, y: number) => number; rgb: (x: number, y: number) => number[] } {
+function decodePng(png: Uint8Array): {
+  width: number;
+  height: number;
+  alpha: (x: number, y: number) => number;
+  rgb: (x: number, y: number) => number[];
+} {
   const buf = Buffer.from(png);
   expect(buf.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   let offset = 8;
@@ -56,7 +61,9 @@ describe('Teams app package', () => {
     expect(await validateManifest(manifest)).toEqual([]);
     expect(manifest.manifestVersion).toBe('1.30');
     expect(manifest.id).toBe(BOT_ID);
-    expect(manifest.bots).toEqual([expect.objectContaining({ botId: BOT_ID, scopes: ['personal', 'team', 'groupChat'] })]);
+    expect(manifest.bots).toEqual([
+      expect.objectContaining({ botId: BOT_ID, scopes: ['personal', 'team', 'groupChat'] }),
+    ]);
     expect(JSON.stringify(manifest)).not.toContain('${{');
   });
 
@@ -64,7 +71,17 @@ describe('Teams app package', () => {
     await expect(buildTeamsAppPackage({})).rejects.toThrow(/BOT_ID/);
     await expect(buildTeamsAppPackage({ BOT_ID: 'not-a-guid' })).rejects.toBeInstanceOf(ManifestError);
     const template = await readFile(join(MANIFEST_DIR, 'manifest.json'), 'utf8');
-    const bad = JSON.parse(fillManifest(template, { BOT_ID, TEAMS_APP_ID: BOT_ID, APP_VERSION: '1.0.0', DEVELOPER_NAME: 'B', DEVELOPER_WEBSITE_URL: 'https://a.example', DEVELOPER_PRIVACY_URL: 'https://a.example/p', DEVELOPER_TERMS_URL: 'https://a.example/t' }));
+    const bad = JSON.parse(
+      fillManifest(template, {
+        BOT_ID,
+        TEAMS_APP_ID: BOT_ID,
+        APP_VERSION: '1.0.0',
+        DEVELOPER_NAME: 'B',
+        DEVELOPER_WEBSITE_URL: 'https://a.example',
+        DEVELOPER_PRIVACY_URL: 'https://a.example/p',
+        DEVELOPER_TERMS_URL: 'https://a.example/t',
+      }),
+    );
     bad.bots[0].scopes = ['everywhere'];
     expect((await validateManifest(bad)).length).toBeGreaterThan(0);
   });

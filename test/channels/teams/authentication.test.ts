@@ -1,5 +1,10 @@
 /** With an app id configured, only Bot Framework-signed requests are processed; tenant allow-lists hold. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../../../src/channels/logger.js';
+import {
+  createBotbuilderTransport,
+  TeamsConfigError,
+} from '../../../src/channels/teams/botbuilder-transport.js';
 import { useScriptedServer } from '../../helpers.js';
 import { type Harness, message, startHarness } from './harness.js';
 
@@ -57,6 +62,20 @@ describe('Teams channel security', () => {
 
     await restricted.post(message('hi', { conversationId: 'a:allowed' }));
     await restricted.channel.whenIdle();
-    expect(restricted.connector.sent('a:allowed').at(-1)?.body.text).toBe('**Triage Agent**\n\nHello from Contoso');
+    expect(restricted.connector.sent('a:allowed').at(-1)?.body.text).toBe(
+      '**Triage Agent**\n\nHello from Contoso',
+    );
+  });
+
+  it('fails at start-up with the missing variable named when credentials are incomplete', () => {
+    const appId = '00000000-0000-4000-8000-00000000b0b0';
+    expect(() => createBotbuilderTransport({ appId, logger: silentLogger })).toThrow(TeamsConfigError);
+    expect(() => createBotbuilderTransport({ appId, logger: silentLogger })).toThrow(/MicrosoftAppTenantId/);
+    expect(() => createBotbuilderTransport({ appId, tenantId: 't', logger: silentLogger })).toThrow(
+      /MicrosoftAppPassword is required for MicrosoftAppType=SingleTenant/,
+    );
+    expect(() => createBotbuilderTransport({ appId, appType: 'MultiTenant', logger: silentLogger })).toThrow(
+      /MicrosoftAppPassword/,
+    );
   });
 });

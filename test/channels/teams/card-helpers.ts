@@ -13,7 +13,10 @@ export function cardOf(body: Json): Json | undefined {
 export function cardTexts(card: Json | undefined): string[] {
   const out: string[] = [];
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     const n = node as Json;
     if (n.type === 'TextBlock' && typeof n.text === 'string') out.push(n.text);

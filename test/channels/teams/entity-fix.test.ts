@@ -3,9 +3,9 @@
  * fix in `botbuilder-entity-fix.ts` must keep streaminfo and AI-label fields on the wire.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/channels/logger.js';
 import { aiLabelEntity } from '../../../src/channels/teams/adaptive-card.js';
 import { createBotbuilderTransport } from '../../../src/channels/teams/botbuilder-transport.js';
-import { silentLogger } from '../../../src/channels/logger.js';
 import { type FakeConnector, startFakeConnector } from './fake-connector.js';
 import { BOT, TENANT } from './harness.js';
 
@@ -40,7 +40,9 @@ describe('botbuilder entity fix', () => {
       });
     });
     const [first, final] = connector.sent('a:entity-fix');
-    expect(first?.body.entities).toEqual([{ type: 'streaminfo', streamType: 'informative', streamSequence: 1 }]);
+    expect(first?.body.entities).toEqual([
+      { type: 'streaminfo', streamType: 'informative', streamSequence: 1 },
+    ]);
     expect(streamId).toMatch(/^stream-/);
     expect(final?.body.entities).toEqual([
       { type: 'streaminfo', streamType: 'final', streamId },

@@ -80,12 +80,14 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const stream = streams.get(streamId);
     if (!stream || stream.ended) return { error: 403, code: 'ContentStreamNotAllowed' };
     if (info.streamType === 'final') {
-      if (body.type !== 'message' || info.streamSequence !== undefined) return { error: 400, code: 'BadFinal' };
+      if (body.type !== 'message' || info.streamSequence !== undefined)
+        return { error: 400, code: 'BadFinal' };
       stream.ended = true;
       return {};
     }
     const sequence = info.streamSequence as number;
-    if (sequence <= stream.sequence) return { error: 202, code: 'ContentStreamSequenceOrderPreConditionFailed' };
+    if (sequence <= stream.sequence)
+      return { error: 202, code: 'ContentStreamSequenceOrderPreConditionFailed' };
     stream.sequence = sequence;
     return {};
   }

@@ -3,9 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCustomerSupportWorkflow } from '../../../examples/customer-support.js';
 import type { ChatModel } from '../../../src/agents/model.js';
-import { type ApproverRule, ConversationDriver } from '../../../src/channels/conversation-driver.js';
 import type { HttpRoute } from '../../../src/channels/channel.js';
-import { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from '../../../src/channels/teams/index.js';
+import { type ApproverRule, ConversationDriver } from '../../../src/channels/conversation-driver.js';
+import {
+  createTeamsChannel,
+  type TeamsChannel,
+  type TeamsChannelOptions,
+} from '../../../src/channels/teams/index.js';
 import { InMemoryIdempotencyStore } from '../../../src/store/idempotency.js';
 import { InMemoryCheckpointStorage } from '../../../src/store/memory.js';
 import { type FakeConnector, startFakeConnector } from './fake-connector.js';
@@ -20,7 +24,10 @@ export interface Harness {
   connector: FakeConnector;
   channel: TeamsChannel;
   driver: ConversationDriver;
-  post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  post(
+    activity: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -83,7 +90,13 @@ export type Scope = 'personal' | 'groupChat' | 'channel';
 /** A message activity as Teams posts it; in group chats and channels the bot is @mentioned. */
 export function message(
   text: string,
-  options: { conversationId: string; scope?: Scope; from?: typeof ALEX; tenantId?: string; attachments?: unknown[] },
+  options: {
+    conversationId: string;
+    scope?: Scope;
+    from?: typeof ALEX;
+    tenantId?: string;
+    attachments?: unknown[];
+  },
 ): Record<string, unknown> {
   const scope = options.scope ?? 'personal';
   const mention = scope === 'personal' ? '' : `<at>${BOT.name}</at> `;

@@ -36,7 +36,11 @@ describe('Teams streaming (personal chat)', () => {
     const [informative, ...rest] = stream;
     const streamId = informative!.returnedId;
     expect(informative!.body.type).toBe('typing');
-    expect(streamInfo(informative!.body)).toEqual({ type: 'streaminfo', streamType: 'informative', streamSequence: 1 });
+    expect(streamInfo(informative!.body)).toEqual({
+      type: 'streaminfo',
+      streamType: 'informative',
+      streamSequence: 1,
+    });
     expect(informative!.body.text).toBe('Triage Agent is writing…');
 
     const chunks = rest.slice(0, -1);

@@ -1,6 +1,5 @@
 /** Pure pieces of the Teams channel: text splitting, reading activities, cards. */
 import { describe, expect, it } from 'vitest';
-import { FunctionApprovalRequest } from '../../../src/handoff/requests.js';
 import { personaHeader } from '../../../src/channels/teams/adaptive-card.js';
 import { approvalCard, decidedCard, parseApprovalData } from '../../../src/channels/teams/approval-card.js';
 import {
@@ -11,6 +10,7 @@ import {
   userOf,
 } from '../../../src/channels/teams/inbound-activity.js';
 import { splitText } from '../../../src/channels/teams/split-text.js';
+import { FunctionApprovalRequest } from '../../../src/handoff/requests.js';
 import { cardButtons, cardTexts, type Json } from './card-helpers.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -90,7 +90,12 @@ describe('reading Teams activities', () => {
     ]);
     expect(contents).toEqual([
       { type: 'uri', uri: 'https://smba.example/img/1', mediaType: 'image/png', name: 'photo.png' },
-      { type: 'uri', uri: 'https://files.example/receipt.pdf', mediaType: 'application/pdf', name: 'receipt.pdf' },
+      {
+        type: 'uri',
+        uri: 'https://files.example/receipt.pdf',
+        mediaType: 'application/pdf',
+        name: 'receipt.pdf',
+      },
     ]);
   });
 });
@@ -98,7 +103,13 @@ describe('reading Teams activities', () => {
 describe('cards', () => {
   const request = new FunctionApprovalRequest(
     'req_1',
-    { type: 'function_call', callId: 'call_1', name: 'process_refund', arguments: '{}', parsedArguments: { order_number: '1234', note: 'x'.repeat(2000) } },
+    {
+      type: 'function_call',
+      callId: 'call_1',
+      name: 'process_refund',
+      arguments: '{}',
+      parsedArguments: { order_number: '1234', note: 'x'.repeat(2000) },
+    },
     'refund_agent',
   );
   const persona = { displayName: 'Refund Agent', iconUrl: 'https://example.com/refund.png' };
@@ -120,9 +131,17 @@ describe('cards', () => {
     expect(texts).toContain('order_number: 1234');
     expect(texts.find((t) => t.startsWith('note: '))!.length).toBeLessThan(520);
     const [approve, reject] = cardButtons(card);
-    expect(approve).toMatchObject({ type: 'Action.Execute', verb: 'baton.approve', fallback: { type: 'Action.Submit' } });
+    expect(approve).toMatchObject({
+      type: 'Action.Execute',
+      verb: 'baton.approve',
+      fallback: { type: 'Action.Submit' },
+    });
     expect(reject).toMatchObject({ type: 'Action.Execute', verb: 'baton.reject' });
-    expect(parseApprovalData(approve!.data)).toEqual({ kind: 'baton.approval', requestId: 'req_1', approved: true });
+    expect(parseApprovalData(approve!.data)).toEqual({
+      kind: 'baton.approval',
+      requestId: 'req_1',
+      approved: true,
+    });
     expect(parseApprovalData((reject!.fallback as Json).data)).toMatchObject({ approved: false });
     expect(parseApprovalData({ requestId: 'req_1', approved: true })).toBeUndefined();
   });

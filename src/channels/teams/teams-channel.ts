@@ -1,0 +1,210 @@
+/**
+ * The Teams channel: `POST /api/messages` through the Bot Framework transport. Each activity is answered at once
+ * (a typing indicator), its conversation reference is saved, and the turn runs afterwards through the driver,
+ * replying proactively. Approval clicks are answered with the decided card as soon as the driver settled them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Persona } from '../../agents/agent.js';
+import type { ChatChannel, HttpRoute } from '../channel.js';
+import type { ConversationDriver, Inbound } from '../conversation-driver.js';
+import { type Logger, silentLogger } from '../logger.js';
+import { noticeCard, parseApprovalData } from './approval-card.js';
+import { cardReply, handleApprovalClick } from './approval-click.js';
+import type { ConversationSender, InboundTurn, InvokeReply, TeamsTransport } from './bot-adapter.js';
+import { createBotbuilderTransport, type TeamsAppType } from './botbuilder-transport.js';
+import {
+  type ConversationReferenceStore,
+  InMemoryConversationReferenceStore,
+} from './conversation-references.js';
+import { conversationKeyOf, messageContents, scopeOf, tenantOf, userOf } from './inbound-activity.js';
+import { sendPlain } from './node-http-bridge.js';
+import type { StreamTiming } from './teams-stream.js';
+import { TeamsTurnRenderer } from './turn-renderer.js';
+
+export interface TeamsChannelOptions {
+  driver: ConversationDriver;
+  /** `MicrosoftAppId`. Absent: authentication is off (local use with Agents Playground only). */
+  appId?: string;
+  /** `MicrosoftAppPassword`. */
+  appPassword?: string;
+  /** `MicrosoftAppTenantId`. */
+  tenantId?: string;
+  /** `MicrosoftAppType` (default SingleTenant). */
+  appType?: TeamsAppType;
+  /** Entra tenant ids whose activities are processed; others are ignored. Default: every tenant. */
+  allowedTenants?: readonly string[];
+  logger?: Logger;
+  /** Stream answers in personal chats (default true). */
+  streaming?: boolean;
+  streamTiming?: StreamTiming;
+  /** Where conversation references live between a message and a reply hours later (default: in memory). */
+  conversationReferences?: ConversationReferenceStore;
+  /** Route path (default `/api/messages`). */
+  path?: string;
+  /** How long an approval click waits for the settle before answering "recording…" (default 4000 ms). */
+  invokeWaitMs?: number;
+  /** Another Bot Framework SDK behind Baton's interface (default: botbuilder's CloudAdapter). */
+  transport?: TeamsTransport;
+}
+
+export interface TeamsChannel extends ChatChannel {
+  /** Resolves when every turn started so far has finished rendering (tests, graceful shutdown). */
+  whenIdle(): Promise<void>;
+}
+
+export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
+  const log = (options.logger ?? silentLogger).child({ channel: 'teams' });
+  const transport =
+    options.transport ??
+    createBotbuilderTransport({
+      ...(options.appId !== undefined ? { appId: options.appId } : {}),
+      ...(options.appPassword !== undefined ? { appPassword: options.appPassword } : {}),
+      ...(options.tenantId !== undefined ? { tenantId: options.tenantId } : {}),
+      ...(options.appType !== undefined ? { appType: options.appType } : {}),
+      logger: log,
+    });
+  const driver = options.driver;
+  const refs = options.conversationReferences ?? new InMemoryConversationReferenceStore();
+  const allowed = options.allowedTenants ? new Set(options.allowedTenants) : undefined;
+  const streaming = options.streaming ?? true;
+  const path = options.path ?? '/api/messages';
+  const inFlight = new Set<Promise<unknown>>();
+  let stopped = false;
+
+  const track = (work: Promise<unknown>) => {
+    const p = work.catch((error: unknown) => {
+      log.error({ err: errorInfo(error) }, 'Teams: background turn failed');
+    });
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+
+  const personaOf = (agentId: string): Persona =>
+    driver.workflow.agents.get(agentId)?.persona ?? { displayName: agentId };
+
+  /** Posts into a conversation through its latest stored reference (valid long after the request). */
+  const proactiveSender = (conversationKey: string): ConversationSender => {
+    const withRef = async <T>(fn: (sender: ConversationSender) => Promise<T>): Promise<T> => {
+      const ref = await refs.get(conversationKey);
+      if (!ref) throw new Error(`No conversation reference stored for ${conversationKey}.`);
+      let out: T | undefined;
+      await transport.continueConversation(ref, async (sender) => {
+        out = await fn(sender);
+      });
+      return out as T;
+    };
+    return {
+      send: (activity) => withRef((s) => s.send(activity)),
+      update: (activity) => withRef((s) => s.update(activity)),
+    };
+  };
+
+  const onActivity = async (turn: InboundTurn): Promise<InvokeReply | undefined> => {
+    const activity = turn.activity;
+    const tenant = tenantOf(activity);
+    if (allowed && (!tenant || !allowed.has(tenant))) {
+      log.warn(
+        { tenant: tenant ?? null, type: activity.type },
+        'Teams: activity from a tenant not allowed; ignored',
+      );
+      return activity.type === 'invoke' ? { status: 403 } : undefined;
+    }
+    const conversationKey = conversationKeyOf(activity);
+    if (!conversationKey) return undefined;
+    await refs.set(conversationKey, turn.reference);
+    const scope = scopeOf(activity);
+    const renderer = () =>
+      new TeamsTurnRenderer({
+        sender: proactiveSender(conversationKey),
+        streaming: streaming && scope === 'personal',
+        personaOf,
+        logger: log.child({ conversation: conversationKey }),
+        ...(options.streamTiming ? { streamTiming: options.streamTiming } : {}),
+      });
+    const clickDeps = { driver, personaOf, logger: log, invokeWaitMs: options.invokeWaitMs ?? 4000, track };
+
+    if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
+      const action = (activity.value as { action?: { data?: unknown } } | undefined)?.action;
+      const data = parseApprovalData(action?.data);
+      if (!data) return cardReply(noticeCard('This button is not one Baton knows.'));
+      return handleApprovalClick(
+        { activity, conversationKey, data, sender: proactiveSender(conversationKey), renderer: renderer() },
+        clickDeps,
+      );
+    }
+    if (activity.type !== 'message') return undefined;
+
+    const submitted = parseApprovalData(activity.value);
+    if (submitted) {
+      // Action.Submit fallback (clients without Universal Actions): no invoke answer, the card update shows it.
+      track(
+        handleApprovalClick(
+          {
+            activity,
+            conversationKey,
+            data: submitted,
+            sender: proactiveSender(conversationKey),
+            renderer: renderer(),
+          },
+          clickDeps,
+        ),
+      );
+      return undefined;
+    }
+    const contents = messageContents(activity);
+    if (contents.length === 0) return undefined;
+    try {
+      await turn.send({ type: 'typing' });
+    } catch (error) {
+      log.warn({ err: errorInfo(error) }, 'Teams: typing indicator failed');
+    }
+    const inbound: Inbound = {
+      type: 'message',
+      conversationKey,
+      user: userOf(activity),
+      contents,
+      ...(activity.id ? { eventId: `teams:${activity.id}` } : {}),
+    };
+    const sink = renderer();
+    track(driver.handle(inbound, sink).then((result) => sink.close(result)));
+    return undefined;
+  };
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    if (stopped) return sendPlain(res, 503, 'Shutting down.');
+    try {
+      await transport.process(req, res, onActivity);
+    } catch (error) {
+      log.error({ err: errorInfo(error) }, 'Teams: request failed');
+      sendPlain(res, 500, 'Internal error.');
+    }
+  };
+
+  const routes: HttpRoute[] = [{ method: 'POST', path, handler }];
+  return {
+    name: 'teams',
+    routes,
+    async stop() {
+      stopped = true;
+      await waitIdle(inFlight);
+    },
+    whenIdle: () => waitIdle(inFlight),
+    describe() {
+      const auth = transport.authenticationEnabled
+        ? `authentication on (app ${options.appId}, ${options.appType ?? 'SingleTenant'})`
+        : 'authentication OFF (no MicrosoftAppId: local use with Agents Playground only)';
+      const tenants = allowed ? `tenants ${[...allowed].join(', ')}` : 'all tenants';
+      return `Teams: on — POST ${path}, ${auth}, ${tenants}, streaming ${streaming ? 'on' : 'off'} in personal chats`;
+    },
+  };
+}
+
+async function waitIdle(inFlight: Set<Promise<unknown>>): Promise<void> {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+}
+
+function errorInfo(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}
