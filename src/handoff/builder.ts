@@ -5,7 +5,7 @@
 import type { ChatAgent } from '../agents/agent.js';
 import type { CheckpointStorage } from '../store/checkpoint-storage.js';
 import { HandoffConfigurationError } from './errors.js';
-import { DEFAULT_HANDOFF_INSTRUCTIONS } from './handoff-tools.js';
+import { DEFAULT_HANDOFF_INSTRUCTIONS, handoffToolName } from './handoff-tools.js';
 import type { ConversationMessage } from './requests.js';
 import { HandoffWorkflow } from './workflow.js';
 
@@ -212,6 +212,16 @@ export class HandoffBuilder {
           handoffs.set(a, []);
           if (agents.size > 1)
             warnings.push(`Agent "${a}" has no handoff targets: once it has the conversation, it keeps it.`);
+        }
+      }
+    }
+
+    for (const [from, targets] of handoffs) {
+      for (const { target } of targets) {
+        if (agents.get(from)!.tool(handoffToolName(target))) {
+          throw new HandoffConfigurationError(
+            `Agent "${from}" has its own tool named "${handoffToolName(target)}", which clashes with the handoff to "${target}"; rename the tool.`,
+          );
         }
       }
     }

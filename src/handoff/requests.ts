@@ -29,9 +29,13 @@ export class HandoffAgentUserRequest {
     readonly agentResponse: { readonly messages: readonly ConversationMessage[] },
   ) {}
 
-  /** The user's reply: text or messages. */
-  static createResponse(input: MessageInput): UserInputResponse {
-    const messages = toMessages(input);
+  /** The user's reply: text, several texts, or messages. */
+  static createResponse(input: MessageInput | readonly string[]): UserInputResponse {
+    const list =
+      Array.isArray(input) && input.every((x) => typeof x === 'string')
+        ? (input as readonly string[])
+        : undefined;
+    const messages = list ? list.map((text) => toMessages(text)[0]!) : toMessages(input as MessageInput);
     if (messages.length === 0)
       throw new TypeError('createResponse needs text or at least one message; use terminate() to end.');
     return messages;

@@ -24,6 +24,11 @@ export function newId(prefix: string): string {
 
 export class ConversationSession {
   private unsaved: TranscriptMessage[] = [];
+  /**
+   * True when restored from a checkpoint that is not the conversation's latest: until our first commit, a
+   * request pending here may already have been settled on the conversation's newer branch.
+   */
+  forked = false;
 
   private constructor(
     readonly head: HeadState,
@@ -73,12 +78,14 @@ export class ConversationSession {
         );
       }
     }
-    return new ConversationSession(
+    const session = new ConversationSession(
       head.data,
       transcript.data,
       checkpoint.checkpointId,
       checkpoint.conversationVersion,
     );
+    session.forked = checkpoint.version !== checkpoint.conversationVersion;
+    return session;
   }
 
   get conversationId(): string {
@@ -117,5 +124,6 @@ export class ConversationSession {
     this.unsaved = [];
     this.checkpointId = info.checkpointId;
     this.version = info.version;
+    this.forked = false;
   }
 }

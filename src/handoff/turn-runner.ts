@@ -36,7 +36,15 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
   const head = session.head;
   head.status = 'running';
   yield new WorkflowStatusEvent('in_progress');
+  // As in MAF, the condition is also checked before an agent runs (after the user's reply, after a handoff),
+  // so a conversation that is already over costs no model call.
+  let checkBeforeRun = true;
   while (true) {
+    if (checkBeforeRun && (await shouldTerminate(def, session))) {
+      yield* complete(ctx);
+      return;
+    }
+    checkBeforeRun = false;
     const agent = def.agents.get(head.activeAgent)!;
     const targets = def.handoffs.get(agent.name) ?? [];
     const externalTools = targets.map((t) => handoffToolDefinition(def.agents.get(t.target)!, t.description));
@@ -97,6 +105,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
       case 'external_call': {
         const handoff = yield* handOff(ctx, agent, result.externalCall!);
         if (handoff === 'stopped') return;
+        checkBeforeRun = true;
         continue;
       }
       case 'awaiting_approval': {
@@ -137,6 +146,9 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
         const used = head.autonomousTurns[agent.name] ?? 0;
         if (auto && used < auto.turnLimit) {
           head.autonomousTurns[agent.name] = used + 1;
+          // An autonomous prompt stands in for a user turn: the per-turn model-call cap starts again, and the
+          // autonomous turn limit bounds the whole run.
+          head.turn.modelCalls = 0;
           session.append({
             role: 'user',
             contents: [{ type: 'text', text: auto.prompt }],
@@ -247,6 +259,8 @@ function userInputRequest(agentId: string, responseMessageIds: string[]): Pendin
 export async function* pause(ctx: RunContext, requests: PendingRequest[]): AsyncGenerator<WorkflowEvent> {
   const head = ctx.session.head;
   head.pendingRequests.push(...requests);
+  // Asking the user ends an agent's autonomous streak (MAF resets it at request_info too).
+  for (const r of requests) if (r.kind === 'user_input') head.autonomousTurns[r.agentId] = 0;
   head.status = 'awaiting';
   await ctx.session.commit(ctx.def.storage);
   for (const r of requests) yield requestEvent(r, ctx.session.transcript);

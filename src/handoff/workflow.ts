@@ -27,9 +27,10 @@ import {
   FunctionApprovalResponse,
   type RequestResponse,
   type ResponseMap,
+  withText,
 } from './requests.js';
 import { ConversationSession, newId } from './session.js';
-import type { PendingRequest } from './state.js';
+import { type HeadState, HeadStateSchema, type PendingRequest } from './state.js';
 import { complete, driveAgents, pause, requestEvent } from './turn-runner.js';
 
 export interface RestoreOptions {
@@ -67,6 +68,7 @@ export class WorkflowRunResult {
 
 export class HandoffWorkflow {
   private session?: ConversationSession;
+  private loading?: Promise<ConversationSession>;
   private busy = false;
 
   private conversation: string;
@@ -104,8 +106,7 @@ export class HandoffWorkflow {
    */
   runStream(input: MessageInput | RestoreOptions, options: RunOptions = {}): AsyncGenerator<WorkflowEvent> {
     if (isRestore(input)) return this.exclusive(() => this.restore(input, options));
-    const messages = toMessages(input);
-    return this.exclusive(() => this.continueWith(messages, options));
+    return this.exclusive(() => this.continueWith(toUserInput(input), options));
   }
 
   /** Answers pending requests: `{ [requestId]: response }`. Unknown or answered ids throw and change nothing. */
@@ -133,7 +134,11 @@ export class HandoffWorkflow {
   }
 
   /** Status, active agent and checkpoint of this conversation. */
-  async getStatus(): Promise<{ status: string; activeAgent: string; checkpointId: string | null }> {
+  async getStatus(): Promise<{
+    status: HeadState['status'];
+    activeAgent: string;
+    checkpointId: string | null;
+  }> {
     const s = await this.load();
     return { status: s.head.status, activeAgent: s.head.activeAgent, checkpointId: s.checkpointId };
   }
@@ -149,19 +154,29 @@ export class HandoffWorkflow {
     this.busy = true;
     try {
       yield* body();
+    } catch (error) {
+      // Whatever failed may have left uncommitted changes in memory: with storage, reload next time.
+      if (this.definition.storage) this.session = undefined;
+      throw error;
     } finally {
       this.busy = false;
     }
   }
 
-  private async load(): Promise<ConversationSession> {
-    if (this.session) return this.session;
-    const storage = this.definition.storage;
-    const latest = storage ? await storage.getLatest({ conversationId: this.conversation }) : undefined;
-    this.session = latest
-      ? ConversationSession.fromCheckpoint(this.definition, latest)
-      : ConversationSession.create(this.definition, this.conversation);
-    return this.session;
+  private load(): Promise<ConversationSession> {
+    if (this.session) return Promise.resolve(this.session);
+    // Concurrent readers (a UI polling getStatus during a run) must share one session, not race to replace it.
+    this.loading ??= (async () => {
+      const storage = this.definition.storage;
+      const latest = storage ? await storage.getLatest({ conversationId: this.conversation }) : undefined;
+      this.session = latest
+        ? ConversationSession.fromCheckpoint(this.definition, latest)
+        : ConversationSession.create(this.definition, this.conversation);
+      return this.session;
+    })().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
   }
 
   private async *continueWith(input: ChatMessage[], options: RunOptions): AsyncGenerator<WorkflowEvent> {
@@ -211,15 +226,22 @@ export class HandoffWorkflow {
     const session = await this.load();
     const head = session.head;
     const pendingIds = head.pendingRequests.map((r) => r.requestId);
-    // Validate everything before changing anything.
+    // Validate everything — ids, shapes, routing — before changing anything.
     const plan = Object.entries(responses).map(([id, response]) => {
       const request = head.pendingRequests.find((r) => r.requestId === id);
       if (!request) throw new UnknownRequestError(id, this.conversation, pendingIds);
       return { request, response: normalizeResponse(request, response) };
     });
     if (plan.length === 0) throw new InvalidResponseError('sendResponses needs at least one response.');
-
+    if (session.forked && plan.some((p) => p.response instanceof FunctionApprovalResponse)) {
+      await this.assertStillPendingOnLatest(plan.map((p) => p.request.requestId));
+    }
     let routeTo: string | undefined;
+    for (const { request, response } of plan) {
+      if (Array.isArray(response) && response.length > 0)
+        routeTo = this.route(request.agentId, session, response);
+    }
+
     let approvalsFrom: string | undefined;
     for (const { request, response } of plan) {
       head.pendingRequests = head.pendingRequests.filter((r) => r.requestId !== request.requestId);
@@ -236,7 +258,6 @@ export class HandoffWorkflow {
         return;
       } else {
         for (const m of response) session.append(m);
-        routeTo = this.route(request.agentId, session);
       }
     }
     if (head.pendingRequests.length > 0) {
@@ -256,6 +277,10 @@ export class HandoffWorkflow {
     const checkpoint = await storage.load(input.checkpointId, conversationId);
     if (!checkpoint) throw new CheckpointNotFoundError(input.checkpointId);
     const session = ConversationSession.fromCheckpoint(this.definition, checkpoint);
+    const pendingIds = session.head.pendingRequests.map((r) => r.requestId);
+    for (const id of Object.keys(input.responses ?? {})) {
+      if (!pendingIds.includes(id)) throw new UnknownRequestError(id, session.conversationId, pendingIds);
+    }
     this.session = session;
     this.conversation = session.conversationId;
     this.bound = true;
@@ -265,7 +290,10 @@ export class HandoffWorkflow {
     }
     if (input.responses) {
       yield* this.respond(input.responses, options);
-    } else if (session.head.status === 'running' || session.head.status === 'failed') {
+    } else if (
+      (session.head.status === 'running' || session.head.status === 'failed') &&
+      session.head.pendingRequests.length === 0
+    ) {
       // A crash (or a failure) mid-turn: continue the turn where it stopped.
       yield* this.drive(session, options, false);
     } else {
@@ -275,14 +303,14 @@ export class HandoffWorkflow {
     }
   }
 
-  private route(askingAgent: string, session: ConversationSession): string {
+  private route(askingAgent: string, session: ConversationSession, reply: readonly ChatMessage[]): string {
     const rule = this.definition.returnTo;
     if (rule === 'previous') return askingAgent;
     if (rule === 'start') return this.definition.startAgent;
     const context: ReturnToContext = {
       previousAgent: askingAgent,
       startAgent: this.definition.startAgent,
-      conversation: visibleConversation(session.transcript),
+      conversation: [...visibleConversation(session.transcript), ...reply.map(withText)],
     };
     const chosen = rule(context);
     const name = typeof chosen === 'string' ? chosen : chosen.name;
@@ -290,6 +318,16 @@ export class HandoffWorkflow {
       throw new InvalidResponseError(`withReturnTo chose "${name}", which is not a participant.`);
     }
     return name;
+  }
+
+  /** An approval settled on the conversation's newer branch must not run again on an older one. */
+  private async assertStillPendingOnLatest(requestIds: readonly string[]): Promise<void> {
+    const latest = await this.definition.storage?.getLatest({ conversationId: this.conversation });
+    const parsed = latest ? HeadStateSchema.safeParse(latest.state) : undefined;
+    const pending = parsed?.success ? parsed.data.pendingRequests.map((r) => r.requestId) : [];
+    for (const id of requestIds) {
+      if (!pending.includes(id)) throw new UnknownRequestError(id, this.conversation, pending);
+    }
   }
 
   private resetTurn(session: ConversationSession): void {
@@ -354,31 +392,62 @@ function normalizeResponse(
         `Request "${requestId}" asks for user input: answer with HandoffAgentUserRequest.createResponse(text) or .terminate().`,
       );
     }
-    return toMessages(response as ChatMessage[]);
-  }
-  if (response instanceof FunctionApprovalResponse) {
-    if (response.id !== requestId) {
-      throw new InvalidResponseError(
-        `The approval response for "${response.id}" was sent as the answer to "${requestId}".`,
-      );
-    }
-    return response;
+    return response.length === 0 ? [] : toUserInput(response as ChatMessage[]);
   }
   if (
-    !Array.isArray(response) &&
-    typeof response === 'object' &&
-    response !== null &&
-    typeof response.approved === 'boolean'
+    Array.isArray(response) ||
+    typeof response !== 'object' ||
+    response === null ||
+    typeof response.approved !== 'boolean'
   ) {
-    return new FunctionApprovalResponse(
-      requestId,
-      response.approved,
-      request.functionCall,
-      response.reason,
-      response.decidedBy,
+    throw new InvalidResponseError(
+      `Request "${requestId}" asks for a tool approval: answer with request.data.createResponse({ approved }).`,
     );
   }
-  throw new InvalidResponseError(
-    `Request "${requestId}" asks for a tool approval: answer with request.data.createResponse({ approved }).`,
+  if (response instanceof FunctionApprovalResponse) {
+    if (response.id !== requestId || response.functionCall.callId !== request.functionCall.callId) {
+      throw new InvalidResponseError(
+        `The approval response for "${response.id}" (call ${response.functionCall.callId}) was sent as the answer to ` +
+          `"${requestId}" (call ${request.functionCall.callId}).`,
+      );
+    }
+  }
+  // The decision is bound to the call that was requested, whatever call the response object carries.
+  return new FunctionApprovalResponse(
+    requestId,
+    response.approved,
+    request.functionCall,
+    response.reason,
+    response.decidedBy,
   );
+}
+
+/**
+ * What a person may send: user messages with text, images and files. Tool calls, tool results and approval
+ * decisions come only from models and from `sendResponses`, never from chat input.
+ */
+function toUserInput(input: MessageInput): ChatMessage[] {
+  let messages: ChatMessage[];
+  try {
+    messages = toMessages(input);
+  } catch (error) {
+    throw new InvalidResponseError(
+      `Invalid input message: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (messages.length === 0) {
+    throw new InvalidResponseError(
+      'No input: send text or messages (to end the conversation, answer a request with terminate()).',
+    );
+  }
+  for (const m of messages) {
+    const bad = m.contents.find((c) => c.type !== 'text' && c.type !== 'uri' && c.type !== 'data');
+    if (m.role !== 'user' || bad) {
+      throw new InvalidResponseError(
+        `Input messages must be role "user" with text, uri or data contents (got role "${m.role}"` +
+          `${bad ? ` with ${bad.type}` : ''}).`,
+      );
+    }
+  }
+  return messages;
 }

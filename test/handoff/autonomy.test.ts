@@ -111,7 +111,8 @@ describe('termination', () => {
       .build();
     s.server.enqueue({ text: 'a' }, { text: 'b' }, { text: 'c' }, { text: 'd' });
     await wf.run('only one user message');
-    expect(seen).toEqual([1, 1, 1, 1]);
+    // Checked before the first run and after each of the 4 replies; the 3 autonomous prompts never count.
+    expect(seen).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('reopens an ended conversation at the start agent, keeping the transcript', async () => {

@@ -40,7 +40,14 @@ function userParts(contents: readonly Content[]): ChatCompletionContentPart[] {
       case 'data': {
         const url = `data:${c.mediaType};base64,${c.data}`;
         if (c.mediaType.startsWith('image/')) parts.push({ type: 'image_url', image_url: { url } });
-        else parts.push({ type: 'file', file: { file_data: url, filename: c.name ?? 'attachment' } });
+        // Chat Completions accepts inline files only as PDF; anything else would fail every later turn.
+        else if (c.mediaType === 'application/pdf') {
+          parts.push({ type: 'file', file: { file_data: url, filename: c.name ?? 'attachment.pdf' } });
+        } else
+          parts.push({
+            type: 'text',
+            text: `[Attached file${c.name ? ` ${c.name}` : ''} (${c.mediaType}), not shown to the model]`,
+          });
         break;
       }
       default:

@@ -127,6 +127,8 @@ export class OpenAIChatModel extends BaseChatModel {
       return response;
     } catch (error) {
       throw this.mapError(error, false);
+    } finally {
+      controller.dispose();
     }
   }
 
@@ -187,6 +189,8 @@ export class OpenAIChatModel extends BaseChatModel {
       if (controller.signal.aborted) throw new OpenAI.APIUserAbortError();
     } catch (error) {
       throw this.mapError(error, stalled, idleMs);
+    } finally {
+      controller.dispose();
     }
     const contents: Content[] = [];
     if (text) contents.push({ type: 'text', text });
@@ -248,13 +252,13 @@ export class OpenAIChatModel extends BaseChatModel {
   }
 }
 
-function linkedController(signal: AbortSignal | undefined): AbortController {
+/** A controller aborted with the caller's signal; `dispose` detaches it so long-lived signals do not leak. */
+function linkedController(signal: AbortSignal | undefined): AbortController & { dispose(): void } {
   const controller = new AbortController();
-  if (signal) {
-    if (signal.aborted) controller.abort(signal.reason);
-    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  }
-  return controller;
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) controller.abort(signal.reason);
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return Object.assign(controller, { dispose: () => signal?.removeEventListener('abort', onAbort) });
 }
 
 async function withIdleTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
