@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { EPHEMERAL } from '../../../src/channels/slack/index.js';
 import { as, handoff } from '../../handoff/fixtures.js';
 import type { FakeMessage } from './fake-slack-api.js';
-import { CHANNEL, clickPayload, mentionEvent, type SetupOptions, STARTER, useSlackHarness, userTs } from './harness.js';
+import {
+  CHANNEL,
+  clickPayload,
+  mentionEvent,
+  type SetupOptions,
+  STARTER,
+  userTs,
+  useSlackHarness,
+} from './harness.js';
 
 const h = useSlackHarness();
 const REFUND = 'You process refund';
@@ -43,7 +51,12 @@ describe('Slack channel: approval clicks', () => {
     expect(JSON.stringify(cardUpdates(card)[0]?.args.blocks)).toContain(`Approved by <@${STARTER}>`);
     // The double click gets a private "already decided"; the redelivery gets nothing at all.
     expect(ephemerals()).toEqual([
-      expect.objectContaining({ user: STARTER, channel: CHANNEL, thread_ts: root, text: EPHEMERAL.notPending }),
+      expect.objectContaining({
+        user: STARTER,
+        channel: CHANNEL,
+        thread_ts: root,
+        text: EPHEMERAL.notPending,
+      }),
     ]);
     expect(h.fake.thread(CHANNEL, root).filter((m) => m.text === 'Refunded order 42.')).toHaveLength(1);
   });
@@ -55,7 +68,9 @@ describe('Slack channel: approval clicks', () => {
     await h.settle();
     expect(rig.counters.refunds).toBe(0);
     expect(cardUpdates(card)).toHaveLength(0);
-    expect(ephemerals()).toEqual([expect.objectContaining({ user: 'U_INTRUDER', text: EPHEMERAL.forbidden })]);
+    expect(ephemerals()).toEqual([
+      expect.objectContaining({ user: 'U_INTRUDER', text: EPHEMERAL.forbidden }),
+    ]);
     expect(h.fake.thread(CHANNEL, root)).toHaveLength(before);
     expect(h.fixture.server.requests).toHaveLength(2);
     // The rightful approver can still decide.
@@ -97,6 +112,18 @@ describe('Slack channel: approval clicks', () => {
     // The real request is still pending in its own thread.
     const key = `slack:T1:${CHANNEL}:${root}`;
     expect(await rig.driver.workflow.forConversation(key).getPendingRequests()).toHaveLength(1);
+  });
+
+  it('acks a click at once while the approved turn takes its time', async () => {
+    const { rig, root, card } = await threadWithCard();
+    h.fixture.server.enqueue(as(REFUND, { text: 'All done, slowly.', delayMs: 1500 }));
+    const started = Date.now();
+    const res = await h.postAction(clickPayload(card));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await h.settle();
+    expect(rig.counters.refunds).toBe(1);
+    expect(h.fake.thread(CHANNEL, root).at(-1)?.text).toBe('All done, slowly.');
   });
 
   it('records a rejection on the card and never runs the tool', async () => {

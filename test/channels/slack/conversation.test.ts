@@ -8,8 +8,8 @@ import {
   messageEvent,
   REFUND_ICON,
   STARTER,
-  useSlackHarness,
   userTs,
+  useSlackHarness,
 } from './harness.js';
 
 const h = useSlackHarness();
@@ -41,7 +41,9 @@ describe('Slack channel: the seed conversation in one thread', () => {
       handoff('refund_agent', 'order arrived damaged'),
       as(REFUND, {
         text: 'I can refund that.',
-        toolCalls: [{ name: 'process_refund', arguments: { order_number: '1234', note: '<!channel> *urgent*' } }],
+        toolCalls: [
+          { name: 'process_refund', arguments: { order_number: '1234', note: '<!channel> *urgent*' } },
+        ],
       }),
     );
     await h.postEvent(messageEvent('It arrived damaged, I want a refund.', { threadTs: root }));
@@ -59,18 +61,28 @@ describe('Slack channel: the seed conversation in one thread', () => {
     // Model-made text is escaped: no @channel broadcast from tool arguments.
     expect(cardJson).toContain('&lt;!channel&gt;');
     expect(cardJson).not.toContain('<!channel>');
-    const actions = card!.blocks.find((b) => b.type === 'actions') as { elements: Array<Record<string, unknown>> };
+    const actions = card!.blocks.find((b) => b.type === 'actions') as {
+      elements: Array<Record<string, unknown>>;
+    };
     const [approve, reject] = actions.elements;
-    expect(approve).toMatchObject({ text: { text: 'Approve' }, style: 'primary', action_id: 'baton_approve' });
+    expect(approve).toMatchObject({
+      text: { text: 'Approve' },
+      style: 'primary',
+      action_id: 'baton_approve',
+    });
     expect(approve!.confirm).toMatchObject({ confirm: { text: 'Approve' }, deny: { text: 'Cancel' } });
     expect(reject).toMatchObject({ text: { text: 'Reject' }, action_id: 'baton_reject' });
     expect(reject!.style).toBeUndefined();
-    const pending = await rig.driver.workflow.forConversation(`slack:T1:${CHANNEL}:${root}`).getPendingRequests();
+    const pending = await rig.driver.workflow
+      .forConversation(`slack:T1:${CHANNEL}:${root}`)
+      .getPendingRequests();
     expect(approve!.value).toBe(pending[0]?.requestId);
     expect(reject!.value).toBe(pending[0]?.requestId);
 
     // The starter approves.
-    h.fixture.server.enqueue(as(REFUND, { text: 'Your refund for order 1234 is on its way. You are welcome!' }));
+    h.fixture.server.enqueue(
+      as(REFUND, { text: 'Your refund for order 1234 is on its way. You are welcome!' }),
+    );
     const click = await h.postAction(clickPayload(card!));
     expect(click.status).toBe(200);
     await h.settle();
@@ -83,7 +95,9 @@ describe('Slack channel: the seed conversation in one thread', () => {
     expect(h.fake.callsTo('chat.update').filter((c) => c.args.ts === card!.ts)).toHaveLength(1);
 
     // What a person reads in the thread, in order.
-    const lines = thread().map((m) => `${m.username ?? '(app)'}: ${m.blocks.length ? JSON.stringify(m.blocks) : m.text}`);
+    const lines = thread().map(
+      (m) => `${m.username ?? '(app)'}: ${m.blocks.length ? JSON.stringify(m.blocks) : m.text}`,
+    );
     const index = (needle: string) => lines.findIndex((l) => l.includes(needle));
     expect(lines[0]).toBe('Triage Agent: Let me get our order specialist for you.');
     expect(index('Triage Agent → Order Agent · order status question')).toBe(1);
@@ -143,7 +157,9 @@ describe('Slack channel: the seed conversation in one thread', () => {
         extra: { subtype: 'message_changed', message: { text: 'edited', ts: root } },
       }),
     );
-    await h.postEvent(messageEvent('beep', { threadTs: root, extra: { bot_id: 'B_OTHER', subtype: 'bot_message' } }));
+    await h.postEvent(
+      messageEvent('beep', { threadTs: root, extra: { bot_id: 'B_OTHER', subtype: 'bot_message' } }),
+    );
     await h.postEvent(messageEvent('I am the bot', { threadTs: root, user: 'UBOT' }));
     await h.settle();
     expect(h.fixture.server.requests).toHaveLength(1);
@@ -156,7 +172,13 @@ describe('Slack channel: the seed conversation in one thread', () => {
     await h.postEvent({
       ...mentionEvent('here is the damage', { ts }),
       subtype: undefined,
-      files: [{ name: 'box.png', mimetype: 'image/png', url_private: 'https://files.slack.com/files-pri/T1-F1/box.png' }],
+      files: [
+        {
+          name: 'box.png',
+          mimetype: 'image/png',
+          url_private: 'https://files.slack.com/files-pri/T1-F1/box.png',
+        },
+      ],
     });
     await h.settle();
     const sent = JSON.stringify(h.fixture.server.requests[0]?.messages);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, mentionEvent, messageEvent, useSlackHarness, userTs } from './harness.js';
+import { CHANNEL, mentionEvent, messageEvent, userTs, useSlackHarness } from './harness.js';
 
 const h = useSlackHarness();
 

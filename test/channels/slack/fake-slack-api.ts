@@ -128,7 +128,12 @@ export class FakeSlackApi {
       case 'chat.postMessage': {
         const persona = a.username !== undefined || a.icon_emoji !== undefined || a.icon_url !== undefined;
         if (persona && this.options.refusePersona) {
-          return { ok: false, error: 'missing_scope', needed: 'chat:write.customize', provided: 'chat:write' };
+          return {
+            ok: false,
+            error: 'missing_scope',
+            needed: 'chat:write.customize',
+            provided: 'chat:write',
+          };
         }
         const m = this.store(a, 'post');
         return { ok: true, channel, ts: m.ts, message: { text: m.text, ts: m.ts } };

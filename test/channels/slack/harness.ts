@@ -9,14 +9,18 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { z } from 'zod';
 import { ChatAgent } from '../../../src/agents/agent.js';
 import { tool } from '../../../src/agents/tool.js';
-import { type ApproverRule, ConversationDriver } from '../../../src/channels/conversation-driver.js';
 import type { HttpRoute } from '../../../src/channels/channel.js';
-import { createSlackChannel, type SlackChannel, type SlackChannelOptions } from '../../../src/channels/slack/index.js';
+import { type ApproverRule, ConversationDriver } from '../../../src/channels/conversation-driver.js';
+import {
+  createSlackChannel,
+  type SlackChannel,
+  type SlackChannelOptions,
+} from '../../../src/channels/slack/index.js';
 import { HandoffBuilder } from '../../../src/handoff/builder.js';
 import { InMemoryIdempotencyStore } from '../../../src/store/idempotency.js';
 import { InMemoryCheckpointStorage } from '../../../src/store/memory.js';
 import { type ScriptedFixture, useScriptedServer } from '../../helpers.js';
-import { FakeSlackApi, type FakeMessage, type FakeSlackOptions } from './fake-slack-api.js';
+import { type FakeMessage, FakeSlackApi, type FakeSlackOptions } from './fake-slack-api.js';
 
 export const TEAM = 'T1';
 export const BOT_USER = 'UBOT';
@@ -206,7 +210,11 @@ export function useSlackHarness(): SlackHarness {
   };
 
   h.postAction = (payload, opts = {}) =>
-    h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', opts);
+    h.post(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+      opts,
+    );
 
   h.settle = async () => {
     await current?.channel.idle();
@@ -221,7 +229,10 @@ export function userTs(): string {
   return `1800000${String(tsSeq).padStart(3, '0')}.${String(tsSeq).padStart(6, '0')}`;
 }
 
-export function mentionEvent(text: string, o: { ts?: string; threadTs?: string; user?: string; channel?: string } = {}) {
+export function mentionEvent(
+  text: string,
+  o: { ts?: string; threadTs?: string; user?: string; channel?: string } = {},
+) {
   return {
     type: 'app_mention',
     user: o.user ?? STARTER,
@@ -235,7 +246,14 @@ export function mentionEvent(text: string, o: { ts?: string; threadTs?: string; 
 
 export function messageEvent(
   text: string,
-  o: { ts?: string; threadTs?: string; user?: string; channel?: string; channelType?: string; extra?: object } = {},
+  o: {
+    ts?: string;
+    threadTs?: string;
+    user?: string;
+    channel?: string;
+    channelType?: string;
+    extra?: object;
+  } = {},
 ) {
   return {
     type: 'message',
@@ -255,7 +273,9 @@ export function clickPayload(
   card: FakeMessage,
   o: { user?: string; approve?: boolean; actionTs?: string; value?: string; threadTs?: string } = {},
 ) {
-  const actions = card.blocks.find((b) => b.type === 'actions') as { elements?: Array<Record<string, unknown>> };
+  const actions = card.blocks.find((b) => b.type === 'actions') as {
+    elements?: Array<Record<string, unknown>>;
+  };
   const button = actions?.elements?.[o.approve === false ? 1 : 0] ?? {};
   const threadTs = o.threadTs ?? card.threadTs;
   return {
@@ -263,13 +283,27 @@ export function clickPayload(
     user: { id: o.user ?? STARTER, username: 'someone', team_id: TEAM },
     api_app_id: 'A_BATON',
     token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false, thread_ts: threadTs },
+    container: {
+      type: 'message',
+      message_ts: card.ts,
+      channel_id: card.channel,
+      is_ephemeral: false,
+      thread_ts: threadTs,
+    },
     trigger_id: 'trigger-1',
     team: { id: TEAM, domain: 'acme' },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: card.channel, name: 'support' },
-    message: { type: 'message', user: BOT_USER, bot_id: 'BBOT', ts: card.ts, thread_ts: threadTs, text: card.text, blocks: card.blocks },
+    message: {
+      type: 'message',
+      user: BOT_USER,
+      bot_id: 'BBOT',
+      ts: card.ts,
+      thread_ts: threadTs,
+      text: card.text,
+      blocks: card.blocks,
+    },
     // Never contacted: the channel edits cards with chat.update.
     response_url: 'http://127.0.0.1:9/never-used',
     actions: [

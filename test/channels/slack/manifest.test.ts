@@ -55,7 +55,13 @@ describe('Slack app manifest', () => {
   it('asks for the scopes and events the channel uses, and points Slack at its routes', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...DEFAULT_BOT_SCOPES].sort());
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(
-      expect.arrayContaining(['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim']),
+      expect.arrayContaining([
+        'app_mention',
+        'message.channels',
+        'message.groups',
+        'message.im',
+        'message.mpim',
+      ]),
     );
     expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe(EVENTS_PATH);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe(EVENTS_PATH);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { as, handoff } from '../../handoff/fixtures.js';
-import { CHANNEL, mentionEvent, REFUND_ICON, useSlackHarness, userTs } from './harness.js';
+import { CHANNEL, mentionEvent, REFUND_ICON, userTs, useSlackHarness } from './harness.js';
 
 const h = useSlackHarness();
-const LONG_REPLY = Array.from({ length: 40 }, (_, i) => `Paragraph ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(8)}`).join(
-  '\n\n',
-);
+const LONG_REPLY = Array.from(
+  { length: 40 },
+  (_, i) => `Paragraph ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(8)}`,
+).join('\n\n');
 
 describe('Slack channel: streaming by editing (update mode)', () => {
   it('posts the reply at once, then edits it at most once per interval until it is complete', async () => {
@@ -52,6 +53,19 @@ describe('Slack channel: streaming by editing (update mode)', () => {
   });
 });
 
+describe('Slack channel: model output is not trusted', () => {
+  it('cannot broadcast from a reply: the notification text is escaped', async () => {
+    h.setup({ streaming: 'update' });
+    h.fixture.server.enqueue({ text: 'Hey <!channel>, look at <@U_CEO>' });
+    const ts = userTs();
+    await h.postEvent(mentionEvent('say something', { ts }));
+    await h.settle();
+    const [reply] = h.fake.thread(CHANNEL, ts);
+    expect(reply?.text).toBe('Hey &lt;!channel&gt;, look at &lt;@U_CEO&gt;');
+    expect(reply?.blocks).toEqual([{ type: 'markdown', text: 'Hey <!channel>, look at <@U_CEO>' }]);
+  });
+});
+
 describe('Slack channel: native streaming and fallbacks', () => {
   it('falls back to post-and-edit when the workspace has no streaming API, and remembers it', async () => {
     h.setup({ fake: { nativeStreaming: false } });
@@ -95,7 +109,9 @@ describe('Slack channel: personas', () => {
     );
     await h.postEvent(mentionEvent('refund', { ts: root }));
     await h.settle();
-    const refused = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.username !== undefined);
+    const refused = h.fake.calls.filter(
+      (c) => c.method === 'chat.postMessage' && c.args.username !== undefined,
+    );
     expect(refused).toHaveLength(1);
     const [triage, line, refund] = h.fake.thread(CHANNEL, root);
     expect(triage?.username).toBeUndefined();
@@ -142,7 +158,9 @@ describe('Slack channel: rate limits', () => {
     await h.settle();
     const [line, reply] = h.fake.thread(CHANNEL, ts);
     // No reason given: just the two names.
-    expect(line?.blocks).toEqual([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Triage Agent → Order Agent' }] }]);
+    expect(line?.blocks).toEqual([
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Triage Agent → Order Agent' }] },
+    ]);
     expect(reply).toMatchObject({ username: 'Order Agent', iconEmoji: ':package:', text: 'Order desk.' });
   });
 });

@@ -1,0 +1,166 @@
+/**
+ * Slack events and clicks → the driver's `Inbound`: which messages Baton answers, the conversation key of a
+ * thread, and the delivery keys that make Slack's retries and its app_mention + message pair count once.
+ */
+import type { Content } from '../../agents/messages.js';
+import type { Inbound } from '../conversation-driver.js';
+
+/** The fields of a Slack message or app_mention event that Baton reads. */
+export interface SlackMessageEvent {
+  type: string;
+  subtype?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  channel: string;
+  channel_type?: string;
+  /** The author's own team (differs from the envelope's in Slack Connect channels). */
+  user_team?: string;
+  files?: readonly SlackFile[];
+}
+
+export interface SlackFile {
+  name?: string;
+  mimetype?: string;
+  url_private?: string;
+}
+
+/** `slack:{enterprise_id ?? team_id}:{channel}:{thread root ts}` — the only identity that crosses layers. */
+export function conversationKey(workspace: string, channel: string, threadTs: string): string {
+  return `slack:${workspace}:${channel}:${threadTs}`;
+}
+
+/**
+ * One key per Slack message, whichever event delivers it: Slack sends both `app_mention` and `message.*` for a
+ * mention (with different `event_id`s), and retries reuse the message's channel and ts.
+ */
+export function messageDeliveryKey(workspace: string, channel: string, ts: string): string {
+  return `slack:msg:${workspace}:${channel}:${ts}`;
+}
+
+/** One key per click: a redelivered click repeats its `action_ts`; a second click has a new one. */
+export function actionDeliveryKey(
+  workspace: string,
+  channel: string,
+  messageTs: string,
+  actionTs: string,
+): string {
+  return `slack:action:${workspace}:${channel}:${messageTs}:${actionTs}`;
+}
+
+/**
+ * Subtypes that are still a person talking: a message with an uploaded file arrives as `file_share`, a thread
+ * reply also sent to the channel as `thread_broadcast`.
+ */
+const USER_SUBTYPES = new Set(['file_share', 'thread_broadcast']);
+
+export interface BotIdentity {
+  botUserId?: string;
+  botId?: string;
+}
+
+/** Edits, deletions, joins, bot posts (ours or others') and our own messages are not user turns. */
+export function isUserMessage(event: SlackMessageEvent, bot: BotIdentity): boolean {
+  if (event.subtype !== undefined && !USER_SUBTYPES.has(event.subtype)) return false;
+  if (event.bot_id !== undefined) return false;
+  if (event.user === undefined || event.user === bot.botUserId) return false;
+  return true;
+}
+
+export function isDirectMessage(event: SlackMessageEvent): boolean {
+  return event.channel_type === 'im' || event.channel.startsWith('D');
+}
+
+/** Removes mentions of the bot (`<@U123>` or `<@U123|name>`) and the spaces they leave. */
+export function stripBotMention(text: string, botUserId: string | undefined): string {
+  if (!botUserId) return text.trim();
+  const mention = new RegExp(`<@${escapeRegExp(botUserId)}(?:\\|[^>]*)?>`, 'g');
+  return text
+    .replace(mention, ' ')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+}
+
+/** Files become `uri` contents: the model layer decides whether it can fetch `url_private` (it needs the token). */
+export function fileContents(files: readonly SlackFile[] | undefined): Content[] {
+  return (files ?? []).flatMap((f): Content[] =>
+    f.url_private
+      ? [
+          {
+            type: 'uri',
+            uri: f.url_private,
+            mediaType: f.mimetype || 'application/octet-stream',
+            ...(f.name ? { name: f.name } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+/** The driver inbound for a user message (call `isUserMessage` first). Undefined when it carries nothing. */
+export function messageInbound(
+  event: SlackMessageEvent,
+  workspace: string,
+  bot: BotIdentity,
+): Extract<Inbound, { type: 'message' }> | undefined {
+  const text = stripBotMention(event.text ?? '', bot.botUserId);
+  const contents: Content[] = [
+    ...(text ? [{ type: 'text' as const, text }] : []),
+    ...fileContents(event.files),
+  ];
+  if (contents.length === 0 || event.user === undefined) return undefined;
+  return {
+    type: 'message',
+    conversationKey: conversationKey(workspace, event.channel, event.thread_ts ?? event.ts),
+    user: { id: event.user },
+    contents,
+    eventId: messageDeliveryKey(workspace, event.channel, event.ts),
+  };
+}
+
+/** Narrows an event from Bolt (a wide union) to the fields above, or undefined if it is not a message. */
+export function asMessageEvent(event: unknown): SlackMessageEvent | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as Record<string, unknown>;
+  if (typeof e.ts !== 'string' || typeof e.channel !== 'string' || typeof e.type !== 'string')
+    return undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const files = Array.isArray(e.files)
+    ? e.files.filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
+    : [];
+  const out: SlackMessageEvent = { type: e.type, ts: e.ts, channel: e.channel };
+  const optional = {
+    subtype: str(e.subtype),
+    user: str(e.user),
+    bot_id: str(e.bot_id),
+    text: str(e.text),
+    thread_ts: str(e.thread_ts),
+    channel_type: str(e.channel_type),
+    user_team: str(e.user_team),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(out, { [k]: v });
+  if (files.length > 0) {
+    out.files = files.map((f) => {
+      const file: SlackFile = {};
+      if (typeof f.name === 'string') file.name = f.name;
+      if (typeof f.mimetype === 'string') file.mimetype = f.mimetype;
+      if (typeof f.url_private === 'string') file.url_private = f.url_private;
+      return file;
+    });
+  }
+  return out;
+}
+
+/** The workspace an envelope or click belongs to: the org for Enterprise Grid, else the team. */
+export function workspaceOf(ids: {
+  enterpriseId?: string | null;
+  teamId?: string | null;
+}): string | undefined {
+  return ids.enterpriseId || ids.teamId || undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,349 @@
+/**
+ * The Slack channel: the real Bolt `App` behind Baton's HTTP routes (or Socket Mode), acking at once and running
+ * each turn afterwards through the conversation driver, rendered into the thread by `SlackTurnRenderer`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  App,
+  type BlockAction,
+  type ButtonAction,
+  HTTPReceiver,
+  type Receiver,
+  SocketModeReceiver,
+  type types,
+  type webApi,
+} from '@slack/bolt';
+import type { Persona } from '../../agents/agent.js';
+import type { ChatChannel, HttpRoute } from '../channel.js';
+import type { TurnResult } from '../conversation-driver.js';
+import { type Logger, silentLogger } from '../logger.js';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID, settledCard } from './approval-card.js';
+import { toBoltLogger } from './bolt-logger.js';
+import {
+  actionDeliveryKey,
+  asMessageEvent,
+  conversationKey,
+  isDirectMessage,
+  isUserMessage,
+  messageInbound,
+  workspaceOf,
+} from './inbound.js';
+import { InMemoryInstallationStore, type InstallationStore } from './installation-store.js';
+import { PersonaPoster, type ThreadTarget } from './persona-poster.js';
+import { SlackTurnRenderer } from './renderer.js';
+import {
+  DEFAULT_BOT_SCOPES,
+  DEFAULT_RETRY_CONFIG,
+  EVENTS_PATH,
+  INSTALL_PATH,
+  OAUTH_REDIRECT_PATH,
+  type SlackChannelOptions,
+  singleWorkspaceAuthorize,
+  validateOptions,
+} from './slack-options.js';
+import { WorkspaceCapabilities } from './workspace-capabilities.js';
+
+export const EPHEMERAL = {
+  forbidden:
+    "You can't decide on this request: only the person who started this conversation (or an approver configured for this tool) can.",
+  notPending: 'This request was already decided or is no longer waiting for a decision.',
+} as const;
+
+export interface SlackChannel extends ChatChannel {
+  /** The Bolt app (to add listeners of your own). */
+  readonly app: App;
+  /** Resolves when every accepted event and click has been fully handled (tests, graceful shutdown). */
+  idle(): Promise<void>;
+}
+
+export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
+  return new BoltSlackChannel(options);
+}
+
+class BoltSlackChannel implements SlackChannel {
+  readonly name = 'slack';
+  readonly app: App;
+  readonly routes: readonly HttpRoute[];
+  private readonly receiver: HTTPReceiver | SocketModeReceiver;
+  private readonly socketMode: boolean;
+  private readonly oauth: boolean;
+  private readonly logger: Logger;
+  private readonly poster: PersonaPoster;
+  private readonly capabilities = new WorkspaceCapabilities();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly installationStore: InstallationStore | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: SlackChannelOptions) {
+    this.logger = (options.logger ?? silentLogger).child({ channel: 'slack' });
+    this.poster = new PersonaPoster(this.capabilities, this.logger);
+    this.socketMode = options.appToken !== undefined;
+    this.oauth = options.clientId !== undefined;
+    validateOptions(options);
+    this.installationStore = this.oauth
+      ? (options.installationStore ?? new InMemoryInstallationStore())
+      : undefined;
+    const clientOptions: webApi.WebClientOptions = {
+      retryConfig: options.retryConfig ?? DEFAULT_RETRY_CONFIG,
+      // Wait out 429s (Retry-After) and retry instead of failing the render.
+      rejectRateLimitedCalls: false,
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    };
+    const boltLogger = toBoltLogger(this.logger);
+    this.receiver = this.socketMode
+      ? new SocketModeReceiver({ appToken: options.appToken!, logger: boltLogger })
+      : new HTTPReceiver({
+          signingSecret: options.signingSecret!,
+          endpoints: EVENTS_PATH,
+          // Ack before listeners finish: a model turn takes far longer than Slack's 3 s.
+          processBeforeResponse: false,
+          logger: boltLogger,
+          ...(this.oauth
+            ? {
+                clientId: options.clientId,
+                clientSecret: options.clientSecret,
+                stateSecret: options.stateSecret,
+                installationStore: this.installationStore,
+                scopes: [...(options.scopes ?? DEFAULT_BOT_SCOPES)],
+                installerOptions: {
+                  installPath: INSTALL_PATH,
+                  redirectUriPath: OAUTH_REDIRECT_PATH,
+                  clientOptions,
+                },
+              }
+            : {}),
+        });
+    this.app = new App({
+      receiver: this.receiver as Receiver,
+      clientOptions,
+      logger: boltLogger,
+      convoStore: false,
+      ...(this.oauth ? {} : { authorize: singleWorkspaceAuthorize(options, clientOptions) }),
+    });
+    this.app.error(async (error) => {
+      this.logger.error({ err: { name: error.name, message: error.message } }, 'Bolt error');
+    });
+    this.registerListeners();
+    this.routes = this.socketMode ? [] : this.httpRoutes();
+  }
+
+  describe(): string {
+    if (this.socketMode) return 'Slack: on — Socket Mode';
+    return `Slack: on — HTTP ${EVENTS_PATH}${this.oauth ? `, install at ${INSTALL_PATH}` : ''}`;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    if (this.socketMode) await this.app.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.socketMode) await this.app.stop();
+    await this.idle();
+  }
+
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private httpRoutes(): HttpRoute[] {
+    const receiver = this.receiver as HTTPReceiver;
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      if (this.stopped) {
+        // Not acked: Slack retries the delivery, which another instance (or this one restarted) handles.
+        res.writeHead(503).end();
+        return;
+      }
+      try {
+        receiver.requestListener(req, res);
+      } catch {
+        if (!res.headersSent) res.writeHead(404).end();
+      }
+    };
+    const routes: HttpRoute[] = [{ method: 'POST', path: EVENTS_PATH, handler }];
+    if (this.oauth) {
+      routes.push(
+        { method: 'GET', path: INSTALL_PATH, handler },
+        { method: 'GET', path: OAUTH_REDIRECT_PATH, handler },
+      );
+    }
+    return routes;
+  }
+
+  private registerListeners(): void {
+    // Listeners only schedule work: Bolt has already acked the event, and the turn runs afterwards.
+    this.app.event('app_mention', async ({ event, body, context, client }) => {
+      this.track(this.onMessage('mention', event, body, context, client));
+    });
+    this.app.event('message', async ({ event, body, context, client }) => {
+      this.track(this.onMessage('message', event, body, context, client));
+    });
+    this.app.action<BlockAction<ButtonAction>>(
+      { type: 'block_actions', action_id: new RegExp(`^(${APPROVE_ACTION_ID}|${REJECT_ACTION_ID})$`) },
+      async ({ ack, body, action, client, context }) => {
+        await ack();
+        this.track(this.onClick(body, action, client, context.teamId));
+      },
+    );
+    if (this.oauth) {
+      const forget = async (body: {
+        team_id?: string;
+        enterprise_id?: string;
+        is_enterprise_install?: boolean;
+      }) => {
+        await this.installationStore?.deleteInstallation?.({
+          teamId: body.team_id,
+          enterpriseId: body.enterprise_id,
+          isEnterpriseInstall: body.is_enterprise_install === true,
+        });
+      };
+      this.app.event('app_uninstalled', async ({ body }) => this.track(forget(body)));
+      this.app.event('tokens_revoked', async ({ body }) => this.track(forget(body)));
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const p = work.catch((error: unknown) => {
+      this.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'Slack handler failed',
+      );
+    });
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async onMessage(
+    source: 'mention' | 'message',
+    rawEvent: unknown,
+    body: { team_id?: string; enterprise_id?: string },
+    context: { botUserId?: string; botId?: string; teamId?: string; enterpriseId?: string },
+    client: webApi.WebClient,
+  ): Promise<void> {
+    const event = asMessageEvent(rawEvent);
+    const bot = { botUserId: context.botUserId, botId: context.botId };
+    if (!event || !isUserMessage(event, bot)) return;
+    const workspace = workspaceOf({
+      enterpriseId: body.enterprise_id,
+      teamId: body.team_id ?? context.teamId,
+    });
+    if (!workspace) return;
+    const inbound = messageInbound(event, workspace, bot);
+    if (!inbound) return;
+    if (source === 'message' && !isDirectMessage(event)) {
+      // In channels Baton speaks when mentioned; after that, replies in a Baton thread continue without one.
+      if (event.thread_ts === undefined) return;
+      const known = await this.options.driver.workflow
+        .forConversation(inbound.conversationKey)
+        .getConversation();
+      if (known.length === 0) return;
+    }
+    const target: ThreadTarget = {
+      client,
+      workspace,
+      channel: event.channel,
+      threadTs: event.thread_ts ?? event.ts,
+      userId: inbound.user.id,
+      ...((event.user_team ?? body.team_id) ? { teamId: event.user_team ?? body.team_id } : {}),
+    };
+    const renderer = this.renderer(target, async () => renderer.showThinking());
+    const result = await this.options.driver.handle(inbound, renderer);
+    await this.finishTurn(renderer, result);
+  }
+
+  private async onClick(
+    body: BlockAction<ButtonAction>,
+    action: ButtonAction,
+    client: webApi.WebClient,
+    contextTeamId: string | undefined,
+  ): Promise<void> {
+    const requestId = action.value;
+    const channel = body.channel?.id ?? stringField(body.container, 'channel_id');
+    const messageTs = body.message?.ts ?? stringField(body.container, 'message_ts');
+    const workspace = workspaceOf({
+      enterpriseId: body.enterprise?.id,
+      teamId: body.team?.id ?? contextTeamId,
+    });
+    if (!requestId || !channel || !messageTs || !workspace) return;
+    // The conversation is where the card is, never what the button says.
+    const threadTs =
+      stringField(body.message, 'thread_ts') ?? stringField(body.container, 'thread_ts') ?? messageTs;
+    const approved = action.action_id === APPROVE_ACTION_ID;
+    const userId = body.user.id;
+    const target: ThreadTarget = {
+      client,
+      workspace,
+      channel,
+      threadTs,
+      userId,
+      ...((body.user.team_id ?? body.team?.id) ? { teamId: body.user.team_id ?? body.team?.id } : {}),
+    };
+    let cardClosed = false;
+    const closeCard = async () => {
+      if (cardClosed) return;
+      const blocks = Array.isArray(body.message?.blocks) ? (body.message.blocks as types.KnownBlock[]) : [];
+      const card = settledCard(blocks, { approved, userId, at: new Date() });
+      await client.chat.update({ channel, ts: messageTs, text: card.text, blocks: card.blocks });
+      // Only once it worked: a failed edit is tried again when the turn ends.
+      cardClosed = true;
+    };
+    // The first event of a decision turn (other than a failure to record it) means the decision was accepted:
+    // close the card before the tool runs.
+    const renderer = this.renderer(target, closeCard);
+    const result = await this.options.driver.handle(
+      {
+        type: 'decision',
+        conversationKey: conversationKey(workspace, channel, threadTs),
+        user: { id: userId },
+        requestId,
+        approved,
+        eventId: actionDeliveryKey(workspace, channel, messageTs, action.action_ts),
+      },
+      renderer,
+    );
+    await this.finishTurn(renderer, result);
+    if (result.status !== 'processed' || !result.decision) return;
+    const decision = result.decision.status;
+    if (decision === 'settled') {
+      await closeCard();
+    } else {
+      await client.chat.postEphemeral({
+        channel,
+        user: userId,
+        thread_ts: threadTs,
+        text: decision === 'forbidden' ? EPHEMERAL.forbidden : EPHEMERAL.notPending,
+      });
+    }
+  }
+
+  private renderer(target: ThreadTarget, onFirstEvent: () => Promise<void>): SlackTurnRenderer {
+    return new SlackTurnRenderer({
+      target,
+      poster: this.poster,
+      capabilities: this.capabilities,
+      personaOf: (agentId) => this.personaOf(agentId),
+      streaming: this.options.streaming ?? 'auto',
+      updateIntervalMs: this.options.updateIntervalMs ?? 1000,
+      logger: this.logger.child({ thread: `${target.channel}:${target.threadTs}` }),
+      onFirstEvent,
+    });
+  }
+
+  private async finishTurn(renderer: SlackTurnRenderer, result: TurnResult): Promise<void> {
+    // A duplicate delivery renders nothing: the first delivery already did.
+    if (result.status === 'duplicate') return;
+    await renderer.close();
+    if (result.status === 'failed') await renderer.apologize();
+  }
+
+  private personaOf(agentId: string): Persona {
+    return this.options.driver.workflow.agents.get(agentId)?.persona ?? { displayName: agentId };
+  }
+}
+
+function stringField(record: unknown, key: string): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const v = (record as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : undefined;
+}
