@@ -1,0 +1,159 @@
+/**
+ * The composition root: config → store, model, bot, driver, channels → one node:http server. `startApp` is what
+ * `npm start` runs and what tests start in-process (`startApp({ ...config, PORT: 0 })`).
+ */
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import type { ChatChannel } from '../channels/channel.js';
+import { ConversationDriver } from '../channels/conversation-driver.js';
+import { renderBanner } from './banner.js';
+import { loadBot } from './bot-loader.js';
+import { createChannels } from './channels.js';
+import type { AppConfig } from './config.js';
+import { sendJson, startHttpServer } from './http-server.js';
+import { createAppLogger } from './logger.js';
+import { type AppModel, createAppModel } from './model.js';
+import { Router } from './router.js';
+import { type AppStore, createAppStore } from './store.js';
+
+export interface AppOptions {
+  /** Where JSON log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** Where the start-up banner goes (default stdout); `false` prints none. */
+  printBanner?: ((text: string) => void) | false;
+  /** Offline demo model only: time each scripted response takes (ms). */
+  demoDelayMs?: number;
+}
+
+export interface RunningApp {
+  /** e.g. `http://127.0.0.1:3000` */
+  readonly url: string;
+  readonly port: number;
+  readonly logger: PinoLogger;
+  readonly driver: ConversationDriver;
+  readonly channels: readonly ChatChannel[];
+  readonly model: Pick<AppModel, 'mode' | 'description'>;
+  readonly store: Pick<AppStore, 'mode' | 'description'>;
+  /** Stops taking requests, lets in-flight turns finish and commit, then stops everything it started. */
+  close(): Promise<void>;
+}
+
+export async function startApp(config: AppConfig, options: AppOptions = {}): Promise<RunningApp> {
+  const logger = createAppLogger(config, options.logDestination);
+  // Everything started so far, stopped in reverse order if a later step fails.
+  const cleanup: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+  };
+  try {
+    logger.debug({ config }, 'configuration');
+    const store = await createAppStore(config);
+    cleanup.push(async () => {
+      await store.close();
+    });
+    const model = await createAppModel(
+      config,
+      options.demoDelayMs === undefined ? {} : { demoDelayMs: options.demoDelayMs },
+    );
+    cleanup.push(() => model.close());
+    if (model.notice) logger.warn({ model: model.mode }, model.notice);
+    const bot = await loadBot(config.BATON_BOT, { model: model.model, storage: store.storage });
+    const driver = new ConversationDriver({ workflow: bot.workflow, idempotency: store.storage, logger });
+    const { channels, off } = await createChannels({
+      config,
+      driver,
+      logger,
+      playground: {
+        ...(model.notice ? { notice: model.notice } : {}),
+        about: {
+          model: model.mode === 'demo' ? 'scripted demo model' : model.description,
+          store: store.mode === 'embedded' ? 'embedded DynamoDB' : store.description,
+        },
+      },
+    });
+    cleanup.push(async () => {
+      for (const c of channels) await c.stop?.();
+    });
+
+    let closing = false;
+    const router = new Router();
+    router.add({
+      method: 'GET',
+      path: '/healthz',
+      handler: (_req, res) =>
+        sendJson(res, closing ? 503 : 200, {
+          ok: !closing,
+          store: store.mode,
+          model: model.mode,
+          bot: bot.workflow.name,
+          channels: channels.map((c) => c.name),
+        }),
+    });
+    for (const channel of channels) for (const route of channel.routes) router.add(route);
+
+    const server = await startHttpServer({ router, host: config.HOST, port: config.PORT, logger });
+    cleanup.push(() => server.close());
+    for (const channel of channels) await channel.start?.();
+
+    const port = server.port;
+    const host =
+      config.HOST === '0.0.0.0' || config.HOST === '::'
+        ? 'localhost'
+        : config.HOST.includes(':')
+          ? `[${config.HOST}]`
+          : config.HOST;
+    const url = `http://${host}:${port}`;
+    const banner = renderBanner({
+      url,
+      config,
+      bot: { name: bot.workflow.name, source: bot.source },
+      model,
+      store,
+      channels,
+      off,
+    });
+    if (options.printBanner !== false)
+      (options.printBanner ?? ((text) => process.stdout.write(text)))(banner);
+    logger.info(
+      {
+        url,
+        model: model.mode,
+        store: store.mode,
+        bot: bot.workflow.name,
+        channels: channels.map((c) => c.name),
+      },
+      'baton started',
+    );
+
+    let closed: Promise<void> | undefined;
+    const close = () => {
+      closed ??= (async () => {
+        closing = true;
+        logger.info(
+          { activeConversations: driver.activeConversations },
+          'shutting down: finishing in-flight turns',
+        );
+        server.stopAccepting();
+        for (const c of channels) await c.stop?.();
+        await driver.drain();
+        await server.close();
+        await model.close();
+        await store.close();
+        logger.info({}, 'stopped');
+      })();
+      return closed;
+    };
+    return {
+      url,
+      port,
+      logger,
+      driver,
+      channels,
+      model: { mode: model.mode, description: model.description },
+      store: { mode: store.mode, description: store.description },
+      close,
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Which chat channels run, from the configuration. The playground is on unless BATON_PLAYGROUND=off; Slack runs when configured; Teams'
+ * endpoint always runs (authentication off without MicrosoftAppId). Each channel off gets a banner line naming the variables that turn it on.
+ */
+import type { ChatChannel } from '../channels/channel.js';
+import type { ConversationDriver } from '../channels/conversation-driver.js';
+import type { Logger } from '../channels/logger.js';
+import { createPlaygroundChannel } from '../channels/playground/index.js';
+import { createSlackChannel } from '../channels/slack/index.js';
+import { createTeamsChannel } from '../channels/teams/index.js';
+import type { AppConfig } from './config.js';
+
+export interface ChannelSetup {
+  channels: ChatChannel[];
+  /** Banner lines for channels that are off, with how to turn them on. */
+  off: string[];
+}
+
+export interface ChannelContext {
+  config: AppConfig;
+  driver: ConversationDriver;
+  logger: Logger;
+  playground: { notice?: string; about: { model: string; store: string } };
+}
+
+export function slackEnabled(config: AppConfig): boolean {
+  // parseConfig has already rejected half-configured Slack settings.
+  return (
+    !!(config.SLACK_BOT_TOKEN || config.SLACK_CLIENT_ID) &&
+    !!(config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)
+  );
+}
+
+export const SLACK_OFF =
+  'Slack: off — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)';
+export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup> {
+  const { config } = ctx;
+  const channels: ChatChannel[] = [];
+  const off: string[] = [];
+
+  if (config.BATON_PLAYGROUND === 'on') {
+    channels.push(
+      await createPlaygroundChannel({
+        driver: ctx.driver,
+        dataDir: config.BATON_DATA_DIR,
+        logger: ctx.logger,
+        about: ctx.playground.about,
+        ...(ctx.playground.notice ? { notice: ctx.playground.notice } : {}),
+      }),
+    );
+  } else {
+    off.push('Playground: off — set BATON_PLAYGROUND=on');
+  }
+
+  if (slackEnabled(config)) {
+    channels.push(
+      createSlackChannel({
+        driver: ctx.driver,
+        logger: ctx.logger,
+        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+        ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
+        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+        ...(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET
+          ? {
+              clientId: config.SLACK_CLIENT_ID,
+              clientSecret: config.SLACK_CLIENT_SECRET,
+              stateSecret: config.SLACK_STATE_SECRET,
+            }
+          : {}),
+        ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      }),
+    );
+  } else {
+    off.push(SLACK_OFF);
+  }
+
+  // Teams is always served: without MicrosoftAppId authentication is off (local use, Agents Playground),
+  // and the channel's banner line says so.
+  channels.push(
+    createTeamsChannel({
+      driver: ctx.driver,
+      logger: ctx.logger,
+      ...(config.MicrosoftAppId ? { appId: config.MicrosoftAppId } : {}),
+      ...(config.MicrosoftAppPassword ? { appPassword: config.MicrosoftAppPassword } : {}),
+      ...(config.MicrosoftAppTenantId ? { tenantId: config.MicrosoftAppTenantId } : {}),
+      ...(config.MicrosoftAppType ? { appType: config.MicrosoftAppType } : {}),
+    }),
+  );
+
+  return { channels, off };
+}
