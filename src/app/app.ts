@@ -5,6 +5,7 @@
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import type { ChatChannel } from '../channels/channel.js';
 import { ConversationDriver } from '../channels/conversation-driver.js';
+import { DynamoDBKeyValueStore } from '../store/dynamodb/key-value.js';
 import { renderBanner } from './banner.js';
 import { loadBot } from './bot-loader.js';
 import { createChannels } from './channels.js';
@@ -62,6 +63,11 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
       config,
       driver,
       logger,
+      // Teams conversation references and Slack installs live in the same table as the checkpoints.
+      records: new DynamoDBKeyValueStore({
+        client: store.storage.client,
+        tableName: store.storage.tableName,
+      }),
       playground: {
         ...(model.notice ? { notice: model.notice } : {}),
         about: {

@@ -6,8 +6,9 @@ import type { ChatChannel } from '../channels/channel.js';
 import type { ConversationDriver } from '../channels/conversation-driver.js';
 import type { Logger } from '../channels/logger.js';
 import { createPlaygroundChannel } from '../channels/playground/index.js';
-import { createSlackChannel } from '../channels/slack/index.js';
-import { createTeamsChannel } from '../channels/teams/index.js';
+import { createSlackChannel, KeyValueInstallationStore } from '../channels/slack/index.js';
+import { createTeamsChannel, KeyValueConversationReferenceStore } from '../channels/teams/index.js';
+import type { KeyValueStore } from '../store/key-value.js';
 import type { AppConfig } from './config.js';
 
 export interface ChannelSetup {
@@ -20,6 +21,8 @@ export interface ChannelContext {
   config: AppConfig;
   driver: ConversationDriver;
   logger: Logger;
+  /** Durable records: Teams conversation references, Slack OAuth installs. */
+  records: KeyValueStore;
   playground: { notice?: string; about: { model: string; store: string } };
 }
 
@@ -65,6 +68,7 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
               clientId: config.SLACK_CLIENT_ID,
               clientSecret: config.SLACK_CLIENT_SECRET,
               stateSecret: config.SLACK_STATE_SECRET,
+              installationStore: new KeyValueInstallationStore(ctx.records),
             }
           : {}),
         ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
@@ -80,6 +84,7 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
     createTeamsChannel({
       driver: ctx.driver,
       logger: ctx.logger,
+      conversationReferences: new KeyValueConversationReferenceStore(ctx.records),
       ...(config.MicrosoftAppId ? { appId: config.MicrosoftAppId } : {}),
       ...(config.MicrosoftAppPassword ? { appPassword: config.MicrosoftAppPassword } : {}),
       ...(config.MicrosoftAppTenantId ? { tenantId: config.MicrosoftAppTenantId } : {}),

@@ -19,6 +19,7 @@ export {
   InMemoryIdempotencyStore,
   type InMemoryIdempotencyStoreOptions,
 } from './idempotency.js';
+export { InMemoryKeyValueStore, type KeyValueStore } from './key-value.js';
 export { InMemoryCheckpointStorage } from './memory.js';
 export {
   AmbiguousCheckpointIdError,

@@ -18,6 +18,7 @@ export {
   type Installation,
   type InstallationQuery,
   type InstallationStore,
+  KeyValueInstallationStore,
 } from './installation-store.js';
 export { DEFAULT_PIECE_LENGTH, SLACK_LIMITS, splitMessage, truncate } from './message-splitter.js';
 export { NOTICES } from './renderer.js';

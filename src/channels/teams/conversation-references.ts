@@ -4,6 +4,8 @@
  * Keyed by the conversation key (`teams:{tenantId}:{conversationId}`); back it with a durable store
  * (DynamoDB) when the bot runs on several hosts or restarts between a message and its approval.
  */
+import type { JsonObject } from '../../store/checkpoint-storage.js';
+import type { KeyValueStore } from '../../store/key-value.js';
 import type { ConversationRef } from './bot-adapter.js';
 
 export interface ConversationReferenceStore {
@@ -23,5 +25,23 @@ export class InMemoryConversationReferenceStore implements ConversationReference
   async set(conversationKey: string, ref: ConversationRef): Promise<void> {
     // A copy: the same plain JSON a durable store would keep.
     this.refs.set(conversationKey, structuredClone(ref));
+  }
+}
+
+/** References in a durable {@link KeyValueStore} (the app uses the DynamoDB table), kept for 90 days. */
+export class KeyValueConversationReferenceStore implements ConversationReferenceStore {
+  constructor(
+    private readonly records: KeyValueStore,
+    private readonly ttlSeconds = 90 * 24 * 60 * 60,
+  ) {}
+
+  async get(conversationKey: string): Promise<ConversationRef | undefined> {
+    return (await this.records.get('teams-ref', conversationKey)) as ConversationRef | undefined;
+  }
+
+  async set(conversationKey: string, ref: ConversationRef): Promise<void> {
+    await this.records.put('teams-ref', conversationKey, ref as unknown as JsonObject, {
+      ttlSeconds: this.ttlSeconds,
+    });
   }
 }

@@ -16,6 +16,7 @@ export { createBotbuilderTransport, type TeamsAppType, TeamsConfigError } from '
 export {
   type ConversationReferenceStore,
   InMemoryConversationReferenceStore,
+  KeyValueConversationReferenceStore,
 } from './conversation-references.js';
 export { conversationKeyOf } from './inbound-activity.js';
 export { MAX_TEXT_BYTES, splitText } from './split-text.js';

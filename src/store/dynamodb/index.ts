@@ -25,6 +25,7 @@ export {
   type DynamoDBCheckpointStorageOptions,
 } from './dynamodb-checkpoint-storage.js';
 export { type EmbeddedDynamo, type EmbeddedDynamoOptions, startEmbeddedDynamo } from './embedded-dynamo.js';
+export { DynamoDBKeyValueStore, type DynamoDBKeyValueStoreOptions } from './key-value.js';
 export type { LargePayloadStore } from './large-payload-store.js';
 export { CHUNK_BYTES, GZIP_MIN_BYTES, MAX_INLINE_BYTES } from './payload-codec.js';
 export {

@@ -5,6 +5,12 @@ import { assertValidConversationId } from '../write-validation.js';
 export const HEAD_SK = 'HEAD';
 export const CLAIM_SK = 'CLAIM';
 const CLAIM_PREFIX = 'CLAIM#';
+export const KV_SK = 'KV';
+const KV_PREFIX = 'KV#';
+
+export function kvPk(namespace: string, key: string): string {
+  return `${KV_PREFIX}${namespace}#${key}`;
+}
 const STEP_SK = /^CK#([A-Za-z0-9_-]{1,128})$/;
 const CHUNK_SK = /^CK#([A-Za-z0-9_-]{1,128})#P#(\d{4})$/;
 
@@ -42,10 +48,12 @@ export function parseSortKey(sk: string): SortKey {
 /** Conversation ids are partition keys as given; claim partitions own the "CLAIM#" prefix. */
 export function assertDynamoConversationId(conversationId: string): void {
   assertValidConversationId(conversationId);
-  if (conversationId.startsWith(CLAIM_PREFIX)) {
-    throw new InvalidCheckpointWriteError(
-      `Invalid conversation id "${conversationId}": ids starting with "${CLAIM_PREFIX}" are reserved for ` +
-        'idempotency claims in the DynamoDB table. Use a channel prefix such as "slack:" or "teams:".',
-    );
+  for (const prefix of [CLAIM_PREFIX, KV_PREFIX]) {
+    if (conversationId.startsWith(prefix)) {
+      throw new InvalidCheckpointWriteError(
+        `Invalid conversation id "${conversationId}": ids starting with "${prefix}" are reserved for ` +
+          'claims and records in the DynamoDB table. Use a channel prefix such as "slack:" or "teams:".',
+      );
+    }
   }
 }

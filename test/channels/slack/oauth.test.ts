@@ -68,7 +68,13 @@ describe('Slack channel: OAuth install for many workspaces', () => {
     const done = await install();
     expect(done.status).toBe(200);
     expect(h.fake.callsTo('oauth.v2.access')).toHaveLength(1);
-    expect(installationStore.size).toBe(1);
+    expect(
+      await installationStore.fetchInstallation({
+        teamId: 'T2',
+        isEnterpriseInstall: false,
+        enterpriseId: undefined,
+      }),
+    ).toMatchObject({ team: { id: 'T2' } });
 
     h.fixture.server.enqueue({ text: 'Hello, workspace two.' });
     const ts = userTs();
@@ -93,7 +99,13 @@ describe('Slack channel: OAuth install for many workspaces', () => {
   it('forgets a workspace when the app is uninstalled', async () => {
     const { installationStore } = oauthRig();
     await install();
-    expect(installationStore.size).toBe(1);
+    await expect(
+      installationStore.fetchInstallation({
+        teamId: 'T2',
+        isEnterpriseInstall: false,
+        enterpriseId: undefined,
+      }),
+    ).resolves.toBeDefined();
     const body = {
       token: 't',
       team_id: 'T2',
@@ -105,6 +117,12 @@ describe('Slack channel: OAuth install for many workspaces', () => {
     };
     expect((await h.post(JSON.stringify(body), 'application/json')).status).toBe(200);
     await h.settle();
-    expect(installationStore.size).toBe(0);
+    await expect(
+      installationStore.fetchInstallation({
+        teamId: 'T2',
+        isEnterpriseInstall: false,
+        enterpriseId: undefined,
+      }),
+    ).rejects.toThrow(/No Slack installation for team T2/);
   });
 });
