@@ -15,7 +15,7 @@ import {
   WorkflowBusyError,
 } from './errors.js';
 import {
-  RequestInfoEvent,
+  type RequestInfoEvent,
   type WorkflowEvent,
   WorkflowFailedEvent,
   WorkflowOutputEvent,
@@ -29,9 +29,13 @@ import {
   type ResponseMap,
   withText,
 } from './requests.js';
+import { normalizeResponse, toUserInput } from './responses.js';
+import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
 import { type HeadState, HeadStateSchema, type PendingRequest } from './state.js';
 import { complete, driveAgents, pause, requestEvent } from './turn-runner.js';
+
+export { WorkflowRunResult };
 
 export interface RestoreOptions {
   checkpointId: string;
@@ -43,27 +47,6 @@ export interface RestoreOptions {
 
 export interface RunOptions {
   signal?: AbortSignal;
-}
-
-/** What a non-streaming run returns. */
-export class WorkflowRunResult {
-  constructor(
-    readonly events: readonly WorkflowEvent[],
-    /** Everything pending after the run (not only what this run raised). */
-    readonly pendingRequests: readonly RequestInfoEvent[],
-  ) {}
-  getOutputs(): (readonly ConversationMessage[])[] {
-    return this.events
-      .filter((e): e is WorkflowOutputEvent => e instanceof WorkflowOutputEvent)
-      .map((e) => e.data);
-  }
-  getRequestInfoEvents(): RequestInfoEvent[] {
-    return this.events.filter((e): e is RequestInfoEvent => e instanceof RequestInfoEvent);
-  }
-  get state(): WorkflowRunState {
-    const last = this.events.filter((e): e is WorkflowStatusEvent => e instanceof WorkflowStatusEvent).at(-1);
-    return last?.state ?? 'idle';
-  }
 }
 
 export class HandoffWorkflow {
@@ -379,75 +362,4 @@ export class HandoffWorkflow {
 
 function isRestore(input: MessageInput | RestoreOptions): input is RestoreOptions {
   return typeof input === 'object' && input !== null && !Array.isArray(input) && 'checkpointId' in input;
-}
-
-function normalizeResponse(
-  request: PendingRequest,
-  response: RequestResponse,
-): ChatMessage[] | FunctionApprovalResponse {
-  const requestId = request.requestId;
-  if (request.kind === 'user_input') {
-    if (!Array.isArray(response)) {
-      throw new InvalidResponseError(
-        `Request "${requestId}" asks for user input: answer with HandoffAgentUserRequest.createResponse(text) or .terminate().`,
-      );
-    }
-    return response.length === 0 ? [] : toUserInput(response as ChatMessage[]);
-  }
-  if (
-    Array.isArray(response) ||
-    typeof response !== 'object' ||
-    response === null ||
-    typeof response.approved !== 'boolean'
-  ) {
-    throw new InvalidResponseError(
-      `Request "${requestId}" asks for a tool approval: answer with request.data.createResponse({ approved }).`,
-    );
-  }
-  if (response instanceof FunctionApprovalResponse) {
-    if (response.id !== requestId || response.functionCall.callId !== request.functionCall.callId) {
-      throw new InvalidResponseError(
-        `The approval response for "${response.id}" (call ${response.functionCall.callId}) was sent as the answer to ` +
-          `"${requestId}" (call ${request.functionCall.callId}).`,
-      );
-    }
-  }
-  // The decision is bound to the call that was requested, whatever call the response object carries.
-  return new FunctionApprovalResponse(
-    requestId,
-    response.approved,
-    request.functionCall,
-    response.reason,
-    response.decidedBy,
-  );
-}
-
-/**
- * What a person may send: user messages with text, images and files. Tool calls, tool results and approval
- * decisions come only from models and from `sendResponses`, never from chat input.
- */
-function toUserInput(input: MessageInput): ChatMessage[] {
-  let messages: ChatMessage[];
-  try {
-    messages = toMessages(input);
-  } catch (error) {
-    throw new InvalidResponseError(
-      `Invalid input message: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (messages.length === 0) {
-    throw new InvalidResponseError(
-      'No input: send text or messages (to end the conversation, answer a request with terminate()).',
-    );
-  }
-  for (const m of messages) {
-    const bad = m.contents.find((c) => c.type !== 'text' && c.type !== 'uri' && c.type !== 'data');
-    if (m.role !== 'user' || bad) {
-      throw new InvalidResponseError(
-        `Input messages must be role "user" with text, uri or data contents (got role "${m.role}"` +
-          `${bad ? ` with ${bad.type}` : ''}).`,
-      );
-    }
-  }
-  return messages;
 }
