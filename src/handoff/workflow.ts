@@ -3,7 +3,7 @@
  * non-streaming twins, restore from checkpoints, and read-only views for chat channels.
  */
 import type { ChatAgent } from '../agents/agent.js';
-import { type ChatMessage, type MessageInput, toMessages } from '../agents/messages.js';
+import type { ChatMessage, MessageInput } from '../agents/messages.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
 import type { HandoffDefinition, ReturnToContext } from './builder.js';
 import { visibleConversation } from './context.js';
@@ -18,21 +18,18 @@ import {
   type RequestInfoEvent,
   type WorkflowEvent,
   WorkflowFailedEvent,
-  WorkflowOutputEvent,
-  type WorkflowRunState,
   WorkflowStatusEvent,
 } from './events.js';
 import {
   type ConversationMessage,
   FunctionApprovalResponse,
-  type RequestResponse,
   type ResponseMap,
   withText,
 } from './requests.js';
 import { normalizeResponse, toUserInput } from './responses.js';
 import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
-import { type HeadState, HeadStateSchema, type PendingRequest } from './state.js';
+import { type HeadState, HeadStateSchema } from './state.js';
 import { complete, driveAgents, pause, requestEvent } from './turn-runner.js';
 
 export { WorkflowRunResult };
