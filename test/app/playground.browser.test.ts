@@ -5,8 +5,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app/app.js';
+import { CHROMIUM_PATH, hasChromium, launchChromium, loopbackPage } from '../browser.js';
 import { startTestApp, tempDataDir } from './app-harness.js';
-import { CHROMIUM_PATH, hasChromium, launchChromium, loopbackPage } from './browser.js';
 
 if (!hasChromium) {
   console.warn(

@@ -4,8 +4,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
+import { launchChromium, loopbackPage } from '../browser.js';
 import { startTestApp, tempDataDir } from './app-harness.js';
-import { launchChromium, loopbackPage } from './browser.js';
 
 async function send(page: Page, text: string, waitForAgents: number) {
   await page.fill('#input', text);

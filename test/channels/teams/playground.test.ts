@@ -3,19 +3,17 @@
  * Bot Connector) driven by Debian's Chromium through playwright-core. Skipped when /usr/bin/chromium is absent.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH as CHROMIUM, hasChromium, launchChromium, loopbackPage } from '../../browser.js';
 import { handoff } from '../../handoff/fixtures.js';
 import { useScriptedServer } from '../../helpers.js';
 import { type Harness, startHarness } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(
     `Skipping the Agents Playground browser test: ${CHROMIUM} is not installed (apt-get install -y chromium).`,
@@ -71,26 +69,9 @@ describe.skipIf(!hasChromium)('Agents Playground (Chromium)', () => {
   beforeAll(async () => {
     h = await startHarness(s.model());
     const url = await startPlayground(h.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-      ],
-    });
-    page = await browser.newPage();
+    browser = await launchChromium();
     // Loopback only: the UI asks a CDN for fonts and renders fine without them.
-    await page.route('**/*', (route) => {
-      const { hostname, protocol } = new URL(route.request().url());
-      const local = hostname === 'localhost' || hostname === '127.0.0.1' || protocol === 'data:';
-      return local ? route.continue() : route.abort();
-    });
+    ({ page } = await loopbackPage(browser));
     await page.goto(url);
     await page.getByRole('treeitem', { name: /Personal Chat/ }).click();
   }, 40_000);
