@@ -4,6 +4,9 @@
  */
 import type { Content } from '../../agents/messages.js';
 import type { Inbound } from '../conversation-driver.js';
+import { type SlackFile, unreadFileContents } from './files.js';
+
+export type { SlackFile } from './files.js';
 
 /** The fields of a Slack message or app_mention event that Baton reads. */
 export interface SlackMessageEvent {
@@ -19,12 +22,6 @@ export interface SlackMessageEvent {
   /** The author's own team (differs from the envelope's in Slack Connect channels). */
   user_team?: string;
   files?: readonly SlackFile[];
-}
-
-export interface SlackFile {
-  name?: string;
-  mimetype?: string;
-  url_private?: string;
 }
 
 /** `slack:{enterprise_id ?? team_id}:{channel}:{thread root ts}` — the only identity that crosses layers. */
@@ -83,33 +80,27 @@ export function stripBotMention(text: string, botUserId: string | undefined): st
     .trim();
 }
 
-/** Files become `uri` contents: the model layer decides whether it can fetch `url_private` (it needs the token). */
+/**
+ * Files as text placeholders, without downloading them. Never `uri` contents: no model provider can fetch
+ * Slack's `url_private` (it needs the bot token), and a failed fetch would fail every later turn of the thread.
+ * The channel replaces these with what `readSlackFiles` downloaded before the turn runs.
+ */
 export function fileContents(files: readonly SlackFile[] | undefined): Content[] {
-  return (files ?? []).flatMap((f): Content[] =>
-    f.url_private
-      ? [
-          {
-            type: 'uri',
-            uri: f.url_private,
-            mediaType: f.mimetype || 'application/octet-stream',
-            ...(f.name ? { name: f.name } : {}),
-          },
-        ]
-      : [],
-  );
+  return unreadFileContents(files);
 }
 
-/** The driver inbound for a user message (call `isUserMessage` first). Undefined when it carries nothing. */
+/**
+ * The driver inbound for a user message (call `isUserMessage` first). Undefined when it carries nothing.
+ * `files` are the message's files as read by `readSlackFiles` (default: a placeholder for each).
+ */
 export function messageInbound(
   event: SlackMessageEvent,
   workspace: string,
   bot: BotIdentity,
+  files: readonly Content[] = fileContents(event.files),
 ): Extract<Inbound, { type: 'message' }> | undefined {
   const text = stripBotMention(event.text ?? '', bot.botUserId);
-  const contents: Content[] = [
-    ...(text ? [{ type: 'text' as const, text }] : []),
-    ...fileContents(event.files),
-  ];
+  const contents: Content[] = [...(text ? [{ type: 'text' as const, text }] : []), ...files];
   if (contents.length === 0 || event.user === undefined) return undefined;
   return {
     type: 'message',
@@ -118,6 +109,16 @@ export function messageInbound(
     contents,
     eventId: messageDeliveryKey(workspace, event.channel, event.ts),
   };
+}
+
+/** The inbound with its file placeholders (the last `files.length` contents) replaced by what was read. */
+export function withFiles(
+  inbound: Extract<Inbound, { type: 'message' }>,
+  files: readonly SlackFile[],
+  read: readonly Content[],
+): Extract<Inbound, { type: 'message' }> {
+  const kept = inbound.contents.slice(0, Math.max(0, inbound.contents.length - files.length));
+  return { ...inbound, contents: [...kept, ...read] };
 }
 
 /** Narrows an event from Bolt (a wide union) to the fields above, or undefined if it is not a message. */
@@ -144,9 +145,11 @@ export function asMessageEvent(event: unknown): SlackMessageEvent | undefined {
   if (files.length > 0) {
     out.files = files.map((f) => {
       const file: SlackFile = {};
-      if (typeof f.name === 'string') file.name = f.name;
-      if (typeof f.mimetype === 'string') file.mimetype = f.mimetype;
-      if (typeof f.url_private === 'string') file.url_private = f.url_private;
+      for (const key of ['id', 'name', 'title', 'mimetype', 'url_private', 'url_private_download'] as const) {
+        const v = f[key];
+        if (typeof v === 'string') file[key] = v;
+      }
+      if (typeof f.size === 'number' && Number.isFinite(f.size)) file.size = f.size;
       return file;
     });
   }

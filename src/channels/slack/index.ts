@@ -7,6 +7,14 @@ export {
   settledCard,
 } from './approval-card.js';
 export {
+  DEFAULT_FILE_LIMITS,
+  type FileLimits,
+  type ReadFilesOptions,
+  readSlackFiles,
+  type SlackFile,
+  unreadFileText,
+} from './files.js';
+export {
   actionDeliveryKey,
   conversationKey,
   fileContents,
@@ -23,6 +31,7 @@ export {
 export { DEFAULT_PIECE_LENGTH, SLACK_LIMITS, splitMessage, truncate } from './message-splitter.js';
 export { NOTICES } from './renderer.js';
 export { createSlackChannel, EPHEMERAL, type SlackChannel } from './slack-channel.js';
+export type { SlackDispatch, SlackJob, SlackThreadRef } from './slack-job.js';
 export {
   DEFAULT_BOT_SCOPES,
   EVENTS_PATH,

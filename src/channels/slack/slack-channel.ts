@@ -11,14 +11,16 @@ import {
   type Receiver,
   SocketModeReceiver,
   type types,
-  type webApi,
+  webApi,
 } from '@slack/bolt';
 import type { Persona } from '../../agents/agent.js';
+import type { Content } from '../../agents/messages.js';
 import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { TurnResult } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID, settledCard } from './approval-card.js';
 import { toBoltLogger } from './bolt-logger.js';
+import { readSlackFiles, type SlackFile } from './files.js';
 import {
   actionDeliveryKey,
   asMessageEvent,
@@ -26,11 +28,13 @@ import {
   isDirectMessage,
   isUserMessage,
   messageInbound,
+  withFiles,
   workspaceOf,
 } from './inbound.js';
 import { InMemoryInstallationStore, type InstallationStore } from './installation-store.js';
 import { PersonaPoster, type ThreadTarget } from './persona-poster.js';
 import { SlackTurnRenderer } from './renderer.js';
+import { installIds, type SlackJob, type SlackThreadRef, toTarget } from './slack-job.js';
 import {
   DEFAULT_BOT_SCOPES,
   DEFAULT_RETRY_CONFIG,
@@ -54,6 +58,8 @@ export interface SlackChannel extends ChatChannel {
   readonly app: App;
   /** Resolves when every accepted event and click has been fully handled (tests, graceful shutdown). */
   idle(): Promise<void>;
+  /** Runs a turn handed to `dispatch` (on a worker): authorizes its workspace, then renders as in process. */
+  runJob(job: SlackJob): Promise<void>;
 }
 
 export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
@@ -71,7 +77,10 @@ class BoltSlackChannel implements SlackChannel {
   private readonly poster: PersonaPoster;
   private readonly capabilities = new WorkspaceCapabilities();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Files being read, by message delivery key: a mention's app_mention and message events share one read. */
+  private readonly fileReads = new Map<string, Promise<Content[]>>();
   private readonly installationStore: InstallationStore | undefined;
+  private readonly clientOptions: webApi.WebClientOptions;
   private stopped = false;
 
   constructor(private readonly options: SlackChannelOptions) {
@@ -89,14 +98,16 @@ class BoltSlackChannel implements SlackChannel {
       rejectRateLimitedCalls: false,
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     };
+    this.clientOptions = clientOptions;
     const boltLogger = toBoltLogger(this.logger);
     this.receiver = this.socketMode
       ? new SocketModeReceiver({ appToken: options.appToken!, logger: boltLogger })
       : new HTTPReceiver({
           signingSecret: options.signingSecret!,
           endpoints: EVENTS_PATH,
-          // Ack before listeners finish: a model turn takes far longer than Slack's 3 s.
-          processBeforeResponse: false,
+          // Ack before listeners finish: a model turn takes far longer than Slack's 3 s. A dispatching channel
+          // answers after the hand-over instead (a queue write takes milliseconds), so a lost turn is retried.
+          processBeforeResponse: options.dispatch !== undefined,
           logger: boltLogger,
           ...(this.oauth
             ? {
@@ -122,6 +133,8 @@ class BoltSlackChannel implements SlackChannel {
     });
     this.app.error(async (error) => {
       this.logger.error({ err: { name: error.name, message: error.message } }, 'Bolt error');
+      // A failed hand-over must not be acked: the 500 makes Slack deliver the event again.
+      if (this.options.dispatch) throw error;
     });
     this.registerListeners();
     this.routes = this.socketMode ? [] : this.httpRoutes();
@@ -174,16 +187,16 @@ class BoltSlackChannel implements SlackChannel {
   private registerListeners(): void {
     // Listeners only schedule work: Bolt has already acked the event, and the turn runs afterwards.
     this.app.event('app_mention', async ({ event, body, context, client }) => {
-      this.track(this.onMessage('mention', event, body, context, client));
+      await this.schedule(this.onMessage('mention', event, body, context, client));
     });
     this.app.event('message', async ({ event, body, context, client }) => {
-      this.track(this.onMessage('message', event, body, context, client));
+      await this.schedule(this.onMessage('message', event, body, context, client));
     });
     this.app.action<BlockAction<ButtonAction>>(
       { type: 'block_actions', action_id: new RegExp(`^(${APPROVE_ACTION_ID}|${REJECT_ACTION_ID})$`) },
       async ({ ack, body, action, client, context }) => {
         await ack();
-        this.track(this.onClick(body, action, client, context.teamId));
+        await this.schedule(this.onClick(body, action, client, context.teamId));
       },
     );
     if (this.oauth) {
@@ -201,6 +214,33 @@ class BoltSlackChannel implements SlackChannel {
       this.app.event('app_uninstalled', async ({ body }) => this.track(forget(body)));
       this.app.event('tokens_revoked', async ({ body }) => this.track(forget(body)));
     }
+  }
+
+  /** In process: tracked, after the ack. Dispatching: awaited, so the answer waits for the hand-over. */
+  private async schedule(work: Promise<void>): Promise<void> {
+    if (this.options.dispatch) await work;
+    else this.track(work);
+  }
+
+  async runJob(job: SlackJob): Promise<void> {
+    const client = await this.clientFor(job.thread);
+    if (job.kind === 'message') await this.runMessage(job, client);
+    else await this.runClick(job, client);
+  }
+
+  /** The workspace's client off the request path: the single bot token, or the OAuth install's. */
+  private async clientFor(thread: SlackThreadRef): Promise<webApi.WebClient> {
+    let token = this.options.botToken;
+    if (!token && this.installationStore) {
+      const install = await this.installationStore.fetchInstallation({
+        teamId: thread.installTeamId,
+        enterpriseId: thread.enterpriseId,
+        isEnterpriseInstall: thread.isEnterpriseInstall === true,
+      });
+      token = install.bot?.token;
+    }
+    if (!token) throw new Error(`No Slack bot token for workspace ${thread.workspace}.`);
+    return new webApi.WebClient(token, this.clientOptions);
   }
 
   private track(work: Promise<void>): void {
@@ -239,17 +279,55 @@ class BoltSlackChannel implements SlackChannel {
         .getConversation();
       if (known.length === 0) return;
     }
-    const target: ThreadTarget = {
-      client,
-      workspace,
-      channel: event.channel,
-      threadTs: event.thread_ts ?? event.ts,
-      userId: inbound.user.id,
-      ...((event.user_team ?? body.team_id) ? { teamId: event.user_team ?? body.team_id } : {}),
+    const teamId = event.user_team ?? body.team_id;
+    const job: SlackJob = {
+      kind: 'message',
+      inbound,
+      // Only the links: the runner downloads them after the ack (a dispatching ingress must answer fast and
+      // queue small messages), with the workspace's token, and replaces the inbound's placeholders.
+      ...(event.files?.length ? { files: [...event.files] } : {}),
+      thread: {
+        workspace,
+        channel: event.channel,
+        threadTs: event.thread_ts ?? event.ts,
+        userId: inbound.user.id,
+        ...(teamId ? { teamId } : {}),
+        ...installIds(body.team_id ?? context.teamId, body.enterprise_id, undefined),
+      },
     };
-    const renderer = this.renderer(target, async () => renderer.showThinking());
+    if (this.options.dispatch) await this.options.dispatch(job);
+    else await this.runMessage(job, client);
+  }
+
+  private async runMessage(job: Extract<SlackJob, { kind: 'message' }>, client: webApi.WebClient) {
+    const inbound = job.files?.length
+      ? withFiles(job.inbound, job.files, await this.readFiles(job.inbound.eventId, job.files, client.token))
+      : job.inbound;
+    const renderer = this.renderer(toTarget(job.thread, client), async () => renderer.showThinking());
     const result = await this.options.driver.handle(inbound, renderer);
     await this.finishTurn(renderer, result);
+  }
+
+  /** Downloads a message's files; the app_mention and message events of one mention share one download. */
+  private readFiles(
+    key: string | undefined,
+    files: readonly SlackFile[],
+    token: string | undefined,
+  ): Promise<Content[]> {
+    const shared = key ? this.fileReads.get(key) : undefined;
+    if (shared) return shared;
+    const read = readSlackFiles(files, {
+      token,
+      ...(this.options.slackApiUrl ? { slackApiUrl: this.options.slackApiUrl } : {}),
+      ...(this.options.fileLimits ? { limits: this.options.fileLimits } : {}),
+      logger: this.logger,
+    });
+    if (key) {
+      this.fileReads.set(key, read);
+      // Kept a few seconds after the download: the other event of a mention arrives within milliseconds.
+      void read.finally(() => setTimeout(() => this.fileReads.delete(key), 5_000).unref());
+    }
+    return read;
   }
 
   private async onClick(
@@ -271,28 +349,10 @@ class BoltSlackChannel implements SlackChannel {
       stringField(body.message, 'thread_ts') ?? stringField(body.container, 'thread_ts') ?? messageTs;
     const approved = action.action_id === APPROVE_ACTION_ID;
     const userId = body.user.id;
-    const target: ThreadTarget = {
-      client,
-      workspace,
-      channel,
-      threadTs,
-      userId,
-      ...((body.user.team_id ?? body.team?.id) ? { teamId: body.user.team_id ?? body.team?.id } : {}),
-    };
-    let cardClosed = false;
-    const closeCard = async () => {
-      if (cardClosed) return;
-      const blocks = Array.isArray(body.message?.blocks) ? (body.message.blocks as types.KnownBlock[]) : [];
-      const card = settledCard(blocks, { approved, userId, at: new Date() });
-      await client.chat.update({ channel, ts: messageTs, text: card.text, blocks: card.blocks });
-      // Only once it worked: a failed edit is tried again when the turn ends.
-      cardClosed = true;
-    };
-    // The first event of a decision turn (other than a failure to record it) means the decision was accepted:
-    // close the card before the tool runs.
-    const renderer = this.renderer(target, closeCard);
-    const result = await this.options.driver.handle(
-      {
+    const teamId = body.user.team_id ?? body.team?.id;
+    const job: SlackJob = {
+      kind: 'click',
+      inbound: {
         type: 'decision',
         conversationKey: conversationKey(workspace, channel, threadTs),
         user: { id: userId },
@@ -300,8 +360,36 @@ class BoltSlackChannel implements SlackChannel {
         approved,
         eventId: actionDeliveryKey(workspace, channel, messageTs, action.action_ts),
       },
-      renderer,
-    );
+      thread: {
+        workspace,
+        channel,
+        threadTs,
+        userId,
+        ...(teamId ? { teamId } : {}),
+        ...installIds(body.team?.id ?? contextTeamId, body.enterprise?.id, body.is_enterprise_install),
+      },
+      card: { messageTs, blocks: Array.isArray(body.message?.blocks) ? body.message.blocks : [] },
+    };
+    if (this.options.dispatch) await this.options.dispatch(job);
+    else await this.runClick(job, client);
+  }
+
+  private async runClick(job: Extract<SlackJob, { kind: 'click' }>, client: webApi.WebClient) {
+    const { channel, threadTs, userId } = job.thread;
+    const { messageTs } = job.card;
+    const approved = job.inbound.approved;
+    let cardClosed = false;
+    const closeCard = async () => {
+      if (cardClosed) return;
+      const card = settledCard(job.card.blocks as types.KnownBlock[], { approved, userId, at: new Date() });
+      await client.chat.update({ channel, ts: messageTs, text: card.text, blocks: card.blocks });
+      // Only once it worked: a failed edit is tried again when the turn ends.
+      cardClosed = true;
+    };
+    // The first event of a decision turn (other than a failure to record it) means the decision was accepted:
+    // close the card before the tool runs.
+    const renderer = this.renderer(toTarget(job.thread, client), closeCard);
+    const result = await this.options.driver.handle(job.inbound, renderer);
     await this.finishTurn(renderer, result);
     if (result.status !== 'processed' || !result.decision) return;
     const decision = result.decision.status;

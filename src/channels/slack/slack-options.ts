@@ -5,7 +5,9 @@
 import { type Authorize, webApi } from '@slack/bolt';
 import type { ConversationDriver } from '../conversation-driver.js';
 import type { Logger } from '../logger.js';
+import type { DEFAULT_FILE_LIMITS, FileLimits } from './files.js';
 import type { InstallationStore } from './installation-store.js';
+import type { SlackDispatch } from './slack-job.js';
 import type { StreamingMode } from './streaming.js';
 
 /** Bot scopes Baton uses (requested by `/slack/install`; the manifest lists the same). */
@@ -53,6 +55,14 @@ export interface SlackChannelOptions {
   streaming?: StreamingMode;
   /** Minimum time between edits of a streaming reply (default 1000 ms). */
   updateIntervalMs?: number;
+  /**
+   * Hands each accepted turn to another host instead of running it here (the Lambda ingress enqueues it; a worker
+   * runs it with `runJob`). Requests are then answered only after `dispatch` resolved, and a failed dispatch is
+   * answered 500 so Slack retries. Default: run in process through the driver, after the ack.
+   */
+  dispatch?: SlackDispatch;
+  /** Limits on the files of a message Baton downloads (default {@link DEFAULT_FILE_LIMITS}). */
+  fileLimits?: Partial<FileLimits>;
 }
 
 /** Five retries over about 15 s (429s wait for Retry-After on top): not the SDK's default of 30 minutes. */

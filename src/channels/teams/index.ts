@@ -21,4 +21,5 @@ export {
 export { conversationKeyOf } from './inbound-activity.js';
 export { MAX_TEXT_BYTES, splitText } from './split-text.js';
 export { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from './teams-channel.js';
+export type { TeamsDispatch, TeamsJob } from './teams-job.js';
 export type { StreamTiming } from './teams-stream.js';

@@ -9,15 +9,23 @@ import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { ConversationDriver, Inbound } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { noticeCard, parseApprovalData } from './approval-card.js';
-import { cardReply, handleApprovalClick } from './approval-click.js';
+import { cardReply, handleApprovalClick, RECORDING_TEXT } from './approval-click.js';
 import type { ConversationSender, InboundTurn, InvokeReply, TeamsTransport } from './bot-adapter.js';
 import { createBotbuilderTransport, type TeamsAppType } from './botbuilder-transport.js';
 import {
   type ConversationReferenceStore,
   InMemoryConversationReferenceStore,
 } from './conversation-references.js';
-import { conversationKeyOf, messageContents, scopeOf, tenantOf, userOf } from './inbound-activity.js';
+import {
+  conversationKeyOf,
+  messageContents,
+  scopeOf,
+  type TeamsScope,
+  tenantOf,
+  userOf,
+} from './inbound-activity.js';
 import { sendPlain } from './node-http-bridge.js';
+import type { TeamsDispatch, TeamsJob } from './teams-job.js';
 import type { StreamTiming } from './teams-stream.js';
 import { TeamsTurnRenderer } from './turn-renderer.js';
 
@@ -45,11 +53,19 @@ export interface TeamsChannelOptions {
   invokeWaitMs?: number;
   /** Another Bot Framework SDK behind Baton's interface (default: botbuilder's CloudAdapter). */
   transport?: TeamsTransport;
+  /**
+   * Hands each accepted turn to another host instead of running it here (the Lambda ingress enqueues it; a worker
+   * runs it with `runJob`). The request is answered after the hand-over; a click answers "recording…" and the
+   * worker updates the card. Default: run in process through the driver.
+   */
+  dispatch?: TeamsDispatch;
 }
 
 export interface TeamsChannel extends ChatChannel {
   /** Resolves when every turn started so far has finished rendering (tests, graceful shutdown). */
   whenIdle(): Promise<void>;
+  /** Runs a turn handed to `dispatch` (on a worker), replying through the stored conversation reference. */
+  runJob(job: TeamsJob): Promise<void>;
 }
 
 export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
@@ -99,6 +115,15 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
     };
   };
 
+  const rendererFor = (conversationKey: string, scope: TeamsScope) =>
+    new TeamsTurnRenderer({
+      sender: proactiveSender(conversationKey),
+      streaming: streaming && scope === 'personal',
+      personaOf,
+      logger: log.child({ conversation: conversationKey }),
+      ...(options.streamTiming ? { streamTiming: options.streamTiming } : {}),
+    });
+
   const onActivity = async (turn: InboundTurn): Promise<InvokeReply | undefined> => {
     const activity = turn.activity;
     const tenant = tenantOf(activity);
@@ -113,20 +138,30 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
     if (!conversationKey) return undefined;
     await refs.set(conversationKey, turn.reference);
     const scope = scopeOf(activity);
-    const renderer = () =>
-      new TeamsTurnRenderer({
-        sender: proactiveSender(conversationKey),
-        streaming: streaming && scope === 'personal',
-        personaOf,
-        logger: log.child({ conversation: conversationKey }),
-        ...(options.streamTiming ? { streamTiming: options.streamTiming } : {}),
-      });
+    const renderer = () => rendererFor(conversationKey, scope);
     const clickDeps = { driver, personaOf, logger: log, invokeWaitMs: options.invokeWaitMs ?? 4000, track };
+    const clickJob = (data: NonNullable<ReturnType<typeof parseApprovalData>>): TeamsJob => ({
+      kind: 'click',
+      conversationKey,
+      scope,
+      activity: {
+        type: activity.type,
+        ...(activity.id ? { id: activity.id } : {}),
+        ...(activity.replyToId ? { replyToId: activity.replyToId } : {}),
+        ...(activity.from ? { from: activity.from } : {}),
+      },
+      data,
+    });
 
     if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
       const action = (activity.value as { action?: { data?: unknown } } | undefined)?.action;
       const data = parseApprovalData(action?.data);
       if (!data) return cardReply(noticeCard('This button is not one Baton knows.'));
+      if (options.dispatch) {
+        // The worker settles it and updates the card for everyone; the clicker sees this until then.
+        await options.dispatch(clickJob(data));
+        return cardReply(noticeCard(RECORDING_TEXT));
+      }
       return handleApprovalClick(
         { activity, conversationKey, data, sender: proactiveSender(conversationKey), renderer: renderer() },
         clickDeps,
@@ -135,6 +170,10 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
     if (activity.type !== 'message') return undefined;
 
     const submitted = parseApprovalData(activity.value);
+    if (submitted && options.dispatch) {
+      await options.dispatch(clickJob(submitted));
+      return undefined;
+    }
     if (submitted) {
       // Action.Submit fallback (clients without Universal Actions): no invoke answer, the card update shows it.
       track(
@@ -158,16 +197,41 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
     } catch (error) {
       log.warn({ err: errorInfo(error) }, 'Teams: typing indicator failed');
     }
-    const inbound: Inbound = {
+    const inbound: Extract<Inbound, { type: 'message' }> = {
       type: 'message',
       conversationKey,
       user: userOf(activity),
       contents,
       ...(activity.id ? { eventId: `teams:${activity.id}` } : {}),
     };
+    if (options.dispatch) {
+      await options.dispatch({ kind: 'message', conversationKey, scope, inbound });
+      return undefined;
+    }
     const sink = renderer();
     track(driver.handle(inbound, sink).then((result) => sink.close(result)));
     return undefined;
+  };
+
+  const runJob = async (job: TeamsJob): Promise<void> => {
+    const sink = rendererFor(job.conversationKey, job.scope);
+    if (job.kind === 'message') {
+      await sink.close(await driver.handle(job.inbound, sink));
+      return;
+    }
+    // Nobody waits for an invoke answer here: run the click to its end, card update and resumed turn included.
+    const work: Promise<unknown>[] = [];
+    await handleApprovalClick(
+      {
+        activity: job.activity,
+        conversationKey: job.conversationKey,
+        data: job.data,
+        sender: proactiveSender(job.conversationKey),
+        renderer: sink,
+      },
+      { driver, personaOf, logger: log, invokeWaitMs: 0, track: (p) => work.push(p) },
+    );
+    while (work.length > 0) await Promise.all(work.splice(0));
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
@@ -189,6 +253,7 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
       await waitIdle(inFlight);
     },
     whenIdle: () => waitIdle(inFlight),
+    runJob,
     describe() {
       const auth = transport.authenticationEnabled
         ? `authentication on (app ${options.appId}, ${options.appType ?? 'SingleTenant'})`

@@ -165,24 +165,23 @@ describe('Slack channel: the seed conversation in one thread', () => {
     expect(h.fixture.server.requests).toHaveLength(1);
   });
 
-  it('passes files in a message to the model as attachments', async () => {
+  it('passes files in a message to the model as attachments, read with the bot token', async () => {
     h.setup();
+    const image = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    // Served by the Slack fake (the host of slackApiUrl stands in for files.slack.com).
+    const url = h.fake.addFile('box.png', image, 'image/png');
     h.fixture.server.enqueue({ text: 'Thanks for the photo.' });
     const ts = userTs();
     await h.postEvent({
       ...mentionEvent('here is the damage', { ts }),
       subtype: undefined,
-      files: [
-        {
-          name: 'box.png',
-          mimetype: 'image/png',
-          url_private: 'https://files.slack.com/files-pri/T1-F1/box.png',
-        },
-      ],
+      files: [{ name: 'box.png', mimetype: 'image/png', url_private: url }],
     });
     await h.settle();
     const sent = JSON.stringify(h.fixture.server.requests[0]?.messages);
-    expect(sent).toContain('https://files.slack.com/files-pri/T1-F1/box.png');
+    // Inline, never the private link (no model provider can fetch it without the token).
+    expect(sent).toContain(`data:image/png;base64,${image.toString('base64')}`);
+    expect(sent).not.toContain(url);
     expect(h.fake.thread(CHANNEL, ts).map((m) => m.text)).toEqual(['Thanks for the photo.']);
   });
 });

@@ -2,7 +2,7 @@
  * A fake of Slack's Web API on loopback, in Slack's wire format (`{ ok: true, … }`), recording every call.
  * It also keeps the messages it was sent, so tests can assert what a person would see in a thread.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
@@ -30,6 +30,22 @@ export interface FakeMessage {
   edits: number;
 }
 
+/** A request for a file under `/files/`, as the fake received it. */
+export interface RecordedDownload {
+  path: string;
+  /** The bearer token it carried. */
+  token: string | undefined;
+  /** What the fake answered: 200 with the file, 200 with a login page (wrong token, as Slack does), 404. */
+  answer: 'file' | 'login_page' | 'not_found';
+}
+
+interface FakeFile {
+  bytes: Buffer;
+  contentType: string;
+  /** Answer with a redirect to this URL instead. */
+  redirectTo?: string;
+}
+
 export interface FakeSlackOptions {
   /** Refuse `username`/`icon_*` on chat.postMessage as Slack does without `chat:write.customize`. */
   refusePersona?: boolean;
@@ -37,11 +53,16 @@ export interface FakeSlackOptions {
   nativeStreaming?: boolean;
   /** The OAuth token exchange result for `oauth.v2.access`. */
   oauthAccess?: Record<string, unknown>;
+  /** The bot token file downloads must carry (default `xoxb-test-token`, the harness's). */
+  fileToken?: string;
 }
 
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
   readonly messages: FakeMessage[] = [];
+  /** File downloads, in order (whatever their answer). */
+  readonly downloads: RecordedDownload[] = [];
+  private readonly files = new Map<string, FakeFile>();
   options: FakeSlackOptions;
   private readonly rateLimited = new Map<string, number>();
   private seq = 0;
@@ -62,6 +83,10 @@ export class FakeSlackApi {
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
     let fake: FakeSlackApi | undefined;
     const server = createServer((req, res) => {
+      if ((req.url ?? '').startsWith('/files/')) {
+        fake!.download(req, res);
+        return;
+      }
       void fake!.handle(req).then(({ status, headers, body }) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
       });
@@ -77,9 +102,21 @@ export class FakeSlackApi {
     this.rateLimited.set(method, count);
   }
 
+  /**
+   * Serves `bytes` at `/files/<id>/<name>` to requests with the bot token, as files.slack.com does; returns the
+   * `url_private`. `redirectTo` answers 302 to that URL instead.
+   */
+  addFile(name: string, bytes: Buffer, contentType: string, o: { redirectTo?: string } = {}): string {
+    const path = `/files/F${++this.seq}/${encodeURIComponent(name)}`;
+    this.files.set(path, { bytes, contentType, ...(o.redirectTo ? { redirectTo: o.redirectTo } : {}) });
+    return `${this.url}${path}`;
+  }
+
   reset(options: FakeSlackOptions = {}): void {
     this.calls.length = 0;
     this.messages.length = 0;
+    this.downloads.length = 0;
+    this.files.clear();
     this.rateLimited.clear();
     this.options = { nativeStreaming: true, ...options };
   }
@@ -98,6 +135,32 @@ export class FakeSlackApi {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  private download(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const file = this.files.get(path);
+    const record: RecordedDownload = { path, token, answer: 'not_found' };
+    this.downloads.push(record);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    if (token !== (this.options.fileToken ?? 'xoxb-test-token')) {
+      // Slack answers a missing or wrong token with its sign-in page, not an error status.
+      record.answer = 'login_page';
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><title>Sign in</title>');
+      return;
+    }
+    record.answer = 'file';
+    if (file.redirectTo) {
+      res.writeHead(302, { location: file.redirectTo }).end();
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length })
+      .end(file.bytes);
   }
 
   private async handle(req: IncomingMessage) {

@@ -62,7 +62,7 @@ describe('Slack inbound normalization', () => {
     expect(stripBotMention('  plain  ', undefined)).toBe('plain');
   });
 
-  it('turns files into uri contents', () => {
+  it('turns files into placeholders (never uri contents a model provider cannot fetch)', () => {
     const e = asMessageEvent({
       type: 'message',
       subtype: 'file_share',
@@ -71,18 +71,29 @@ describe('Slack inbound normalization', () => {
       ts: '1.1',
       channel: 'D1',
       files: [
-        { name: 'receipt.pdf', mimetype: 'application/pdf', url_private: 'https://files.slack.com/r.pdf' },
+        {
+          id: 'F1',
+          name: 'receipt.pdf',
+          mimetype: 'application/pdf',
+          size: 2048,
+          url_private: 'https://files.slack.com/r.pdf',
+          url_private_download: 'https://files.slack.com/download/r.pdf',
+        },
         { name: 'no-url' },
       ],
     })!;
     expect(isUserMessage(e, bot)).toBe(true);
+    expect(e.files?.[0]).toEqual({
+      id: 'F1',
+      name: 'receipt.pdf',
+      mimetype: 'application/pdf',
+      size: 2048,
+      url_private: 'https://files.slack.com/r.pdf',
+      url_private_download: 'https://files.slack.com/download/r.pdf',
+    });
     expect(messageInbound(e, 'T1', bot)?.contents).toEqual([
-      {
-        type: 'uri',
-        uri: 'https://files.slack.com/r.pdf',
-        mediaType: 'application/pdf',
-        name: 'receipt.pdf',
-      },
+      { type: 'text', text: '[File "receipt.pdf" (application/pdf, 2 KB) was shared but not read]' },
+      { type: 'text', text: '[File "no-url" (application/octet-stream) was shared but not read]' },
     ]);
   });
 
