@@ -6,8 +6,14 @@ import type { ChatChannel } from '../channels/channel.js';
 import type { ConversationDriver } from '../channels/conversation-driver.js';
 import type { Logger } from '../channels/logger.js';
 import { createPlaygroundChannel } from '../channels/playground/index.js';
-import { createSlackChannel, KeyValueInstallationStore } from '../channels/slack/index.js';
-import { createTeamsChannel, KeyValueConversationReferenceStore } from '../channels/teams/index.js';
+import { createSlackChannel, KeyValueInstallationStore, type SlackChannel } from '../channels/slack/index.js';
+import type { SlackDispatch } from '../channels/slack/slack-job.js';
+import {
+  createTeamsChannel,
+  KeyValueConversationReferenceStore,
+  type TeamsChannel,
+} from '../channels/teams/index.js';
+import type { TeamsDispatch } from '../channels/teams/teams-job.js';
 import type { KeyValueStore } from '../store/key-value.js';
 import type { AppConfig } from './config.js';
 
@@ -15,6 +21,9 @@ export interface ChannelSetup {
   channels: ChatChannel[];
   /** Banner lines for channels that are off, with how to turn them on. */
   off: string[];
+  /** The same channels, typed (a Lambda worker runs their jobs). */
+  slack?: SlackChannel;
+  teams?: TeamsChannel;
 }
 
 export interface ChannelContext {
@@ -24,6 +33,8 @@ export interface ChannelContext {
   /** Durable records: Teams conversation references, Slack OAuth installs. */
   records: KeyValueStore;
   playground: { notice?: string; about: { model: string; store: string } };
+  /** Hand turns to another host instead of running them here (the Lambda ingress). */
+  dispatch?: { slack?: SlackDispatch; teams?: TeamsDispatch };
 }
 
 export function slackEnabled(config: AppConfig): boolean {
@@ -55,42 +66,43 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
     off.push('Playground: off — set BATON_PLAYGROUND=on');
   }
 
+  let slack: SlackChannel | undefined;
   if (slackEnabled(config)) {
-    channels.push(
-      createSlackChannel({
-        driver: ctx.driver,
-        logger: ctx.logger,
-        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
-        ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
-        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-        ...(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET
-          ? {
-              clientId: config.SLACK_CLIENT_ID,
-              clientSecret: config.SLACK_CLIENT_SECRET,
-              stateSecret: config.SLACK_STATE_SECRET,
-              installationStore: new KeyValueInstallationStore(ctx.records),
-            }
-          : {}),
-        ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-      }),
-    );
+    slack = createSlackChannel({
+      driver: ctx.driver,
+      logger: ctx.logger,
+      ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+      ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
+      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+      ...(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET
+        ? {
+            clientId: config.SLACK_CLIENT_ID,
+            clientSecret: config.SLACK_CLIENT_SECRET,
+            stateSecret: config.SLACK_STATE_SECRET,
+            installationStore: new KeyValueInstallationStore(ctx.records),
+          }
+        : {}),
+      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      ...(ctx.dispatch?.slack ? { dispatch: ctx.dispatch.slack } : {}),
+    });
+    channels.push(slack);
   } else {
     off.push(SLACK_OFF);
   }
 
   // Teams is always served: without MicrosoftAppId authentication is off (local use, Agents Playground),
   // and the channel's banner line says so.
-  channels.push(
-    createTeamsChannel({
-      driver: ctx.driver,
-      logger: ctx.logger,
-      conversationReferences: new KeyValueConversationReferenceStore(ctx.records),
-      ...(config.MicrosoftAppId ? { appId: config.MicrosoftAppId } : {}),
-      ...(config.MicrosoftAppPassword ? { appPassword: config.MicrosoftAppPassword } : {}),
-      ...(config.MicrosoftAppTenantId ? { tenantId: config.MicrosoftAppTenantId } : {}),
-      ...(config.MicrosoftAppType ? { appType: config.MicrosoftAppType } : {}),
-    }),
-  );
+  const teams = createTeamsChannel({
+    driver: ctx.driver,
+    logger: ctx.logger,
+    conversationReferences: new KeyValueConversationReferenceStore(ctx.records),
+    ...(config.MicrosoftAppId ? { appId: config.MicrosoftAppId } : {}),
+    ...(config.MicrosoftAppPassword ? { appPassword: config.MicrosoftAppPassword } : {}),
+    ...(config.MicrosoftAppTenantId ? { tenantId: config.MicrosoftAppTenantId } : {}),
+    ...(config.MicrosoftAppType ? { appType: config.MicrosoftAppType } : {}),
+    ...(ctx.dispatch?.teams ? { dispatch: ctx.dispatch.teams } : {}),
+  });
+  channels.push(teams);
 
-  return { channels, off };
+  return { channels, off, teams, ...(slack ? { slack } : {}) };
 }

@@ -97,6 +97,10 @@ const EnvSchema = z
       .optional(),
     DYNAMODB_ENDPOINT: httpUrl('DYNAMODB_ENDPOINT=http://127.0.0.1:8000'),
     AWS_REGION: optionalText,
+    // AWS Lambda hosting: the SQS FIFO queue between the ingress and the worker.
+    BATON_QUEUE_URL: httpUrl(
+      'BATON_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/baton-turns.fifo',
+    ),
   })
   .superRefine((c, ctx) => {
     const need = (present: boolean, path: string, message: string) => {
