@@ -8,7 +8,11 @@ import { printTable } from './table.js';
 
 /** Add a section with one line: its slug and how to run it. */
 const sections: Record<string, () => Promise<BenchTable>> = {
+  overhead: () => import('./overhead.js').then((m) => m.benchOverhead()),
+  'state-size': () => import('./state-size.js').then((m) => m.benchStateSize()),
   'store-growth': () => import('./store-growth.js').then((m) => m.benchStoreGrowth()),
+  'slack-load': () => import('./slack-load.js').then((m) => m.benchSlackLoad()),
+  memory: () => import('./memory.js').then((m) => m.benchMemory()),
 };
 
 const requested = process.argv.slice(2);

@@ -8,47 +8,11 @@ import type { CheckpointInfo, JsonObject } from '../src/store/checkpoint-storage
 import type { CheckpointWriteMetrics } from '../src/store/dynamodb/index.js';
 import { DynamoDBCheckpointStorage, ensureTable, startEmbeddedDynamo } from '../src/store/dynamodb/index.js';
 import type { BenchTable } from './table.js';
+import { median, prose, round } from './text.js';
 
 const TURNS = 1_000;
-const REPORTED = new Set([10, 100, 1_000]);
+const REPORTED = [10, 100, 1_000];
 const LOAD_REPEATS = 3;
-
-const SYLLABLES = (
-  'ka lo mi ne ru ta shi po va de ren mon ul or ex tri an bel cor dis fu gra hil in jo ket lum mar nox ost ' +
-  'pra qui sel tor und vex wil yar zen ar ber'
-).split(' ');
-
-/** mulberry32: a small seeded PRNG, so every run writes the same text. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/**
- * About `bytes` characters of made-up words and order numbers. It gzips about 2:1, like short chat
- * messages; a small English vocabulary would compress far better than real text and flatter the numbers.
- */
-function prose(seed: number, bytes: number): string {
-  const next = random(seed);
-  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
-  const words: string[] = [];
-  let length = 0;
-  while (length < bytes) {
-    const word =
-      next() < 0.1
-        ? `#${100_000 + Math.floor(next() * 900_000)}`
-        : Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(SYLLABLES)).join('');
-    words.push(word);
-    length += word.length + 1;
-  }
-  return words.join(' ');
-}
 
 function turnMessages(turn: number): JsonObject[] {
   return [
@@ -57,14 +21,12 @@ function turnMessages(turn: number): JsonObject[] {
   ];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
-
-export async function benchStoreGrowth(): Promise<BenchTable> {
+/** `turns` and `reported` are parameters so the smoke test can run it tiny. */
+export async function benchStoreGrowth(
+  turns = TURNS,
+  reported: readonly number[] = REPORTED,
+): Promise<BenchTable> {
+  const reportedTurns = new Set(reported);
   const dynamo = await startEmbeddedDynamo();
   try {
     const tableName = 'baton-bench-store-growth';
@@ -83,7 +45,7 @@ export async function benchStoreGrowth(): Promise<BenchTable> {
     let transcriptBytes = 0;
     let parent: CheckpointInfo | null = null;
 
-    for (let turn = 1; turn <= TURNS; turn += 1) {
+    for (let turn = 1; turn <= turns; turn += 1) {
       const messages = turnMessages(turn);
       transcriptBytes += Buffer.byteLength(JSON.stringify(messages));
       const started = performance.now();
@@ -99,7 +61,7 @@ export async function benchStoreGrowth(): Promise<BenchTable> {
       });
       saveMs.push(performance.now() - started);
 
-      if (!REPORTED.has(turn)) continue;
+      if (!reportedTurns.has(turn)) continue;
       const loadMs: number[] = [];
       for (let i = 0; i < LOAD_REPEATS; i += 1) {
         const loadStarted = performance.now();
@@ -121,7 +83,7 @@ export async function benchStoreGrowth(): Promise<BenchTable> {
     }
 
     return {
-      title: `Store growth: one thread on DynamoDB (dynalite), ${TURNS.toLocaleString('en-US')} turns`,
+      title: `Store growth: one thread on DynamoDB (dynalite), ${turns.toLocaleString('en-US')} turns`,
       columns: [
         'turn',
         'messages in thread',

@@ -1,0 +1,63 @@
+/**
+ * Proves the benchmark code runs, at tiny sizes. Structure and sanity only: benchmarks never become timed
+ * assertions (CPU and RSS vary with the machine).
+ */
+import { describe, expect, it } from 'vitest';
+import { measureMemory } from '../../bench/memory.js';
+import { measureOverhead } from '../../bench/overhead.js';
+import { measureSlackLoad } from '../../bench/slack-load.js';
+import { measureStateSize } from '../../bench/state-size.js';
+import { benchStoreGrowth } from '../../bench/store-growth.js';
+import { formatTable } from '../../bench/table.js';
+
+describe('bench smoke', () => {
+  it('overhead: every framework completes the scripted conversation', async () => {
+    const results = await measureOverhead({ turns: 2, warmups: 0, runs: 1 });
+    expect(results.map((r) => r.name)).toHaveLength(3);
+    for (const r of results) {
+      expect(r.microsPerStep).toHaveLength(1);
+      expect(r.microsPerStep[0]).toBeGreaterThan(0);
+    }
+  });
+
+  it('state size: every framework stores something, more than the raw transcript for Baton', async () => {
+    const [row] = await measureStateSize([2]);
+    expect(row!.rawBytes).toBeGreaterThan(1_000);
+    expect(row!.batonStoredBytes).toBeGreaterThan(row!.rawBytes);
+    expect(row!.batonLatestBytes).toBeGreaterThan(0);
+    expect(row!.openAIPausedBytes).toBeGreaterThan(0);
+    expect(row!.openAICompletedBytes).toBeGreaterThan(0);
+    expect(row!.langGraph?.bytes).toBeGreaterThan(0);
+    expect(row!.langGraph?.checkpoints).toBeGreaterThan(0);
+  });
+
+  it('memory: the child process reports RSS for idle and active conversations', async () => {
+    for (const mode of ['idle', 'active'] as const) {
+      const result = await measureMemory(mode, 5);
+      expect(result).toMatchObject({ mode, count: 5 });
+      expect(result.baselineMb).toBeGreaterThan(0);
+      expect(result.loadedMb).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('store growth: each reported turn writes a bounded number of bytes', async () => {
+    const table = await benchStoreGrowth(3, [1, 3]);
+    expect(table.rows.map((r) => r[0])).toEqual([1, 3]);
+    for (const row of table.rows) expect(row[3]).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('slack load: signed events are acked by Baton and bare Bolt, and every reply reaches Slack', async () => {
+    const r = await measureSlackLoad({ conversations: 3, modelDelayMs: 60, replyTimeoutMs: 10_000 });
+    expect(r.baton.ackMs).toHaveLength(3);
+    expect(r.bolt.ackMs).toHaveLength(3);
+    expect(r.baton.modelCalls).toBe(3);
+    expect(r.baton.replied).toBe(3);
+    expect(r.baton.tokenToSlackMs).toHaveLength(3);
+  }, 30_000);
+
+  it('tables format as markdown', () => {
+    const text = formatTable({ title: 'T', columns: ['a', 'b'], rows: [[1, 'x|y']], notes: ['n'] });
+    expect(text).toContain('| a | b |');
+    expect(text).toContain('x\\|y');
+  });
+});
