@@ -20,11 +20,10 @@ import type { TurnResult } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID, settledCard } from './approval-card.js';
 import { toBoltLogger } from './bolt-logger.js';
+import { clickJobOf } from './click-job.js';
 import { readSlackFiles, type SlackFile } from './files.js';
 import {
-  actionDeliveryKey,
   asMessageEvent,
-  conversationKey,
   isDirectMessage,
   isUserMessage,
   messageInbound,
@@ -336,40 +335,8 @@ class BoltSlackChannel implements SlackChannel {
     client: webApi.WebClient,
     contextTeamId: string | undefined,
   ): Promise<void> {
-    const requestId = action.value;
-    const channel = body.channel?.id ?? stringField(body.container, 'channel_id');
-    const messageTs = body.message?.ts ?? stringField(body.container, 'message_ts');
-    const workspace = workspaceOf({
-      enterpriseId: body.enterprise?.id,
-      teamId: body.team?.id ?? contextTeamId,
-    });
-    if (!requestId || !channel || !messageTs || !workspace) return;
-    // The conversation is where the card is, never what the button says.
-    const threadTs =
-      stringField(body.message, 'thread_ts') ?? stringField(body.container, 'thread_ts') ?? messageTs;
-    const approved = action.action_id === APPROVE_ACTION_ID;
-    const userId = body.user.id;
-    const teamId = body.user.team_id ?? body.team?.id;
-    const job: SlackJob = {
-      kind: 'click',
-      inbound: {
-        type: 'decision',
-        conversationKey: conversationKey(workspace, channel, threadTs),
-        user: { id: userId },
-        requestId,
-        approved,
-        eventId: actionDeliveryKey(workspace, channel, messageTs, action.action_ts),
-      },
-      thread: {
-        workspace,
-        channel,
-        threadTs,
-        userId,
-        ...(teamId ? { teamId } : {}),
-        ...installIds(body.team?.id ?? contextTeamId, body.enterprise?.id, body.is_enterprise_install),
-      },
-      card: { messageTs, blocks: Array.isArray(body.message?.blocks) ? body.message.blocks : [] },
-    };
+    const job = clickJobOf(body, action, contextTeamId);
+    if (!job) return;
     if (this.options.dispatch) await this.options.dispatch(job);
     else await this.runClick(job, client);
   }
@@ -428,10 +395,4 @@ class BoltSlackChannel implements SlackChannel {
   private personaOf(agentId: string): Persona {
     return this.options.driver.workflow.agents.get(agentId)?.persona ?? { displayName: agentId };
   }
-}
-
-function stringField(record: unknown, key: string): string | undefined {
-  if (typeof record !== 'object' || record === null) return undefined;
-  const v = (record as Record<string, unknown>)[key];
-  return typeof v === 'string' ? v : undefined;
 }
