@@ -41,6 +41,17 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
       resolve();
     });
   });
+  // dynalite's value streams throw (uncaught) if LevelDB closes while a request is still reading; closing
+  // must wait for the requests in flight.
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = createDynamoDBClient({
@@ -52,10 +63,16 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
     endpoint,
     client,
     close: async () => {
-      client.destroy();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          idle = resolve;
+          setTimeout(resolve, 5_000).unref();
+        });
+      }
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );
+      client.destroy();
     },
   };
 }
