@@ -26,7 +26,17 @@ export interface ChannelSetup {
   teams?: TeamsChannel;
 }
 
+export const TEAMS_OFF =
+  'Teams: off — set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (without an app id the ' +
+  'endpoint would be unauthenticated, which is allowed only when HOST is a loopback address)';
+
+export function isLoopbackHost(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
+}
+
 export interface ChannelContext {
+  /** Reachable from outside this machine whatever HOST says (a Lambda Function URL). */
+  publicEndpoint?: boolean;
   config: AppConfig;
   driver: ConversationDriver;
   logger: Logger;
@@ -90,8 +100,13 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
     off.push(SLACK_OFF);
   }
 
-  // Teams is always served: without MicrosoftAppId authentication is off (local use, Agents Playground),
-  // and the channel's banner line says so.
+  // Without MicrosoftAppId the Teams endpoint has no authentication: anyone who reaches it could run turns
+  // and make the bot post to a serviceUrl of their choosing. That is fine on loopback (local use, Agents
+  // Playground), never on a public host or a Lambda Function URL.
+  if (!config.MicrosoftAppId && !(isLoopbackHost(config.HOST) && !ctx.publicEndpoint)) {
+    off.push(TEAMS_OFF);
+    return { channels, off, ...(slack ? { slack } : {}) };
+  }
   const teams = createTeamsChannel({
     driver: ctx.driver,
     logger: ctx.logger,

@@ -4,6 +4,7 @@
  * conversation (conversations in parallel), retries lost races, authorizes approvers, and streams the
  * workflow's events to the channel's sink. Channels render; they never route.
  */
+import { createHash } from 'node:crypto';
 import type { Content } from '../agents/messages.js';
 import { UnknownRequestError } from '../handoff/errors.js';
 import type { WorkflowEvent } from '../handoff/events.js';
@@ -132,8 +133,11 @@ export class ConversationDriver {
 
   private async runTurn(inbound: Inbound, sink: TurnSink, log: Logger): Promise<TurnResult> {
     const retries = this.options.maxConflictRetries ?? 5;
-    // Fixed before the first attempt: a retry must not record the same message twice.
-    const messageId = `msg_${crypto.randomUUID().replaceAll('-', '')}`;
+    // Fixed per delivery: a retry of the turn, or a redelivery after the claim lapsed, must not record the
+    // same message twice.
+    const messageId = inbound.eventId
+      ? `msg_${createHash('sha256').update(inbound.eventId).digest('hex').slice(0, 32)}`
+      : `msg_${crypto.randomUUID().replaceAll('-', '')}`;
     for (let attempt = 0; ; attempt++) {
       const wf = this.workflow.forConversation(inbound.conversationKey);
       try {

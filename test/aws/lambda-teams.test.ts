@@ -46,7 +46,7 @@ afterAll(async () => {
   await dynamo?.close();
 });
 
-async function pair(extra: Record<string, string> = {}) {
+async function pair(extra: Record<string, string> = {}, allowUnauthenticated = true) {
   const config = parseConfig({
     LOG_LEVEL: 'silent',
     DYNAMODB_TABLE: TABLE,
@@ -58,6 +58,8 @@ async function pair(extra: Record<string, string> = {}) {
   });
   const options = {
     createWorkflow: createCustomerSupportWorkflow,
+    // Real Bot Framework tokens cannot be minted offline; production refuses this (tested below).
+    unsafeAllowUnauthenticatedTeams: allowUnauthenticated,
     dynamo: dynamo.client,
     sqs: new SQSClient({
       region: 'us-east-1',
@@ -114,7 +116,10 @@ describe('AWS Lambda: Teams through ingress and worker', () => {
     expect(fixture.server.requests).toHaveLength(0);
     expect(sqs.sent).toHaveLength(1);
     expect(sqs.sent[0]?.groupId).toBe(`teams:${TENANT}:${conversationId}`);
-    expect(sqs.sent[0]?.deduplicationId).toBe(`teams:${String(activity.id)}`);
+    // The delivery id is scoped to the conversation (Teams ids are only unique within one).
+    expect(sqs.sent[0]?.deduplicationId).toBe(
+      `teams:teams:${TENANT}:${conversationId}:${String(activity.id)}`,
+    );
 
     fixture.server.enqueue(as('You are frontline support triage', { text: 'Let me look up order 7.' }));
     const out = await worker(sqs.event(sqs.sent));
@@ -170,6 +175,17 @@ describe('AWS Lambda: Teams through ingress and worker', () => {
     expect(cardTexts(cardOf(update?.body ?? {})).join(' ')).toMatch(/Approved/i);
     expect(JSON.stringify(connector.sent(conversationId))).toContain('Refunded order 42.');
     sqs.reset();
+  });
+
+  it('does not serve Teams behind the public URL without an app id', async () => {
+    const { ingress } = await pair({}, false);
+    const before = connector.calls.length;
+    const activity = { ...message('hi', { conversationId: '19:open@thread.v2' }), serviceUrl: connector.url };
+    const res = await ingress(httpApiEvent(JSON.stringify(activity)));
+    expect(res.statusCode).toBe(404);
+    expect(sqs.sent).toHaveLength(0);
+    // Nothing was posted to the serviceUrl the request named.
+    expect(connector.calls).toHaveLength(before);
   });
 
   it('refuses an activity without a Bot Framework token when an app id is configured', async () => {

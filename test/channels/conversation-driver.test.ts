@@ -194,3 +194,24 @@ describe('ConversationDriver', () => {
     ]);
   });
 });
+
+describe('ConversationDriver redeliveries', () => {
+  it('records a redelivered message once even when its claim has lapsed', async () => {
+    const storage = new InMemoryCheckpointStorage();
+    const { triage, order } = supportAgents(s.model());
+    const workflow = new HandoffBuilder({ name: 'support', participants: [triage, order] })
+      .withStartAgent(triage)
+      .withCheckpointing(storage)
+      .build();
+    // No idempotency store: as if the claim had expired before the redelivery (an SQS retry 30 minutes on).
+    const driver = new ConversationDriver({ workflow });
+    s.server.enqueue({ text: 'Hello!' });
+    await driver.handle(msg('t:R', 'hi', 'Ev-redelivered'), new Sink());
+    await driver.handle(msg('t:R', 'hi', 'Ev-redelivered'), new Sink());
+    expect((await workflow.forConversation('t:R').getConversation()).map((m) => m.text)).toEqual([
+      'hi',
+      'Hello!',
+    ]);
+    expect(s.server.requests).toHaveLength(1);
+  });
+});

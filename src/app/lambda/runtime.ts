@@ -34,6 +34,11 @@ export interface LambdaRuntimeOptions {
   /** The ingress's queue client. */
   sqs?: SQSClient;
   logDestination?: DestinationStream;
+  /**
+   * Tests only: serve Teams without MicrosoftAppId behind the public URL (real Bot Framework tokens cannot
+   * be minted offline). Deliberately not a configuration variable.
+   */
+  unsafeAllowUnauthenticatedTeams?: boolean;
 }
 
 export interface LambdaRuntime {
@@ -97,6 +102,7 @@ export async function createIngressRuntime(
     records: c.records,
     playground: { about: c.about },
     dispatch,
+    publicEndpoint: !options.unsafeAllowUnauthenticatedTeams,
   });
   const router = new Router();
   for (const channel of channels) for (const route of channel.routes) router.add(route);
@@ -124,6 +130,7 @@ export async function createWorkerRuntime(
     logger: c.logger,
     records: c.records,
     playground: { about: c.about },
+    publicEndpoint: !options.unsafeAllowUnauthenticatedTeams,
   });
   const run = async (job: ChannelJob) => {
     if (job.channel === 'slack') {

@@ -257,7 +257,13 @@ class BoltSlackChannel implements SlackChannel {
     source: 'mention' | 'message',
     rawEvent: unknown,
     body: { team_id?: string; enterprise_id?: string },
-    context: { botUserId?: string; botId?: string; teamId?: string; enterpriseId?: string },
+    context: {
+      botUserId?: string;
+      botId?: string;
+      teamId?: string;
+      enterpriseId?: string;
+      isEnterpriseInstall?: boolean;
+    },
     client: webApi.WebClient,
   ): Promise<void> {
     const event = asMessageEvent(rawEvent);
@@ -291,7 +297,7 @@ class BoltSlackChannel implements SlackChannel {
         threadTs: event.thread_ts ?? event.ts,
         userId: inbound.user.id,
         ...(teamId ? { teamId } : {}),
-        ...installIds(body.team_id ?? context.teamId, body.enterprise_id, undefined),
+        ...installIds(body.team_id ?? context.teamId, body.enterprise_id, context.isEnterpriseInstall),
       },
     };
     if (this.options.dispatch) await this.options.dispatch(job);

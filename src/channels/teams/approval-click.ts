@@ -5,6 +5,7 @@
  * id), and the resumed turn continues proactively. Teams retries an invoke left unanswered for a few seconds, so
  * the answer never waits for the resumed turn's model calls.
  */
+
 import type { Persona } from '../../agents/agent.js';
 import type { WorkflowEvent } from '../../handoff/events.js';
 import { FunctionApprovalRequest } from '../../handoff/requests.js';
@@ -13,7 +14,7 @@ import type { Logger } from '../logger.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard, cardAttachment } from './adaptive-card.js';
 import { type ApprovalActionData, approvalCard, decidedCard, noticeCard } from './approval-card.js';
 import type { ConversationSender, InvokeReply, TeamsActivity } from './bot-adapter.js';
-import { userOf } from './inbound-activity.js';
+import { conversationKeyOf, userOf } from './inbound-activity.js';
 import { FAILURE_NOTICE } from './persona-messages.js';
 import type { TeamsTurnRenderer } from './turn-renderer.js';
 
@@ -90,7 +91,7 @@ export async function handleApprovalClick(
         user,
         requestId: data.requestId,
         approved: data.approved,
-        ...(activity.id ? { eventId: `teams:${activity.id}` } : {}),
+        ...(activity.id ? { eventId: `teams:${conversationKeyOf(activity)}:${activity.id}` } : {}),
       },
       sink,
     )

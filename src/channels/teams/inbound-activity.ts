@@ -54,19 +54,26 @@ export function textWithoutBotMention(activity: TeamsActivity): string {
 
 const FILE_DOWNLOAD = 'application/vnd.microsoft.teams.file.download.info';
 
-/** Images and files the user attached, by URL (the model or a tool fetches them when needed). */
+/**
+ * Images and files the user attached, as a note the agent can explain. Never as links: inline images need
+ * the bot's token and file links are expiring, pre-authenticated OneDrive URLs — a model provider cannot
+ * fetch the first, must not receive the second, and either would break every later turn of the thread.
+ */
 export function attachmentContents(attachments: readonly TeamsAttachment[] = []): Content[] {
   const out: Content[] = [];
   for (const a of attachments) {
+    let mediaType: string | undefined;
     if (a.contentType === FILE_DOWNLOAD) {
       const info = (a.content ?? {}) as { downloadUrl?: unknown; fileType?: unknown };
       if (typeof info.downloadUrl !== 'string') continue;
-      out.push(uri(info.downloadUrl, mediaTypeOfFile(a.name, info.fileType), a.name));
+      mediaType = mediaTypeOfFile(a.name, info.fileType);
     } else if (a.contentUrl && !a.contentType.startsWith('text/html')) {
       // Inline images (`image/*`) and other hosted content; `text/html` is Teams' copy of the message body.
-      const mediaType = a.contentType === 'image' ? 'image/png' : a.contentType;
-      if (mediaType.includes('/')) out.push(uri(a.contentUrl, mediaType, a.name));
-    }
+      mediaType = a.contentType === 'image' ? 'image/png' : a.contentType;
+      if (!mediaType.includes('/')) continue;
+    } else continue;
+    const label = a.name ? `"${a.name}" (${mediaType})` : `(${mediaType})`;
+    out.push({ type: 'text', text: `[File ${label} was shared in Teams but not read]` });
   }
   return out;
 }
@@ -75,10 +82,6 @@ export function messageContents(activity: TeamsActivity): Content[] {
   const text = textWithoutBotMention(activity);
   const files = attachmentContents(activity.attachments);
   return [...(text ? [{ type: 'text' as const, text }] : []), ...files];
-}
-
-function uri(u: string, mediaType: string, name: string | undefined): Content {
-  return name ? { type: 'uri', uri: u, mediaType, name } : { type: 'uri', uri: u, mediaType };
 }
 
 const MEDIA_TYPES: Readonly<Record<string, string>> = {

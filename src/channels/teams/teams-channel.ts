@@ -202,7 +202,7 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
       conversationKey,
       user: userOf(activity),
       contents,
-      ...(activity.id ? { eventId: `teams:${activity.id}` } : {}),
+      ...(activity.id ? { eventId: `teams:${conversationKeyOf(activity)}:${activity.id}` } : {}),
     };
     if (options.dispatch) {
       await options.dispatch({ kind: 'message', conversationKey, scope, inbound });

@@ -78,7 +78,7 @@ describe('reading Teams activities', () => {
     expect(userOf({ type: 'message', from: { id: '29:b' } })).toEqual({ id: '29:b' });
   });
 
-  it('turns images and files into uri contents and skips the html copy of the text', () => {
+  it('notes images and files without passing their links on, and skips the html copy of the text', () => {
     const contents = attachmentContents([
       { contentType: 'image/png', contentUrl: 'https://smba.example/img/1', name: 'photo.png' },
       {
@@ -89,14 +89,10 @@ describe('reading Teams activities', () => {
       { contentType: 'text/html', content: '<p>hi</p>' },
     ]);
     expect(contents).toEqual([
-      { type: 'uri', uri: 'https://smba.example/img/1', mediaType: 'image/png', name: 'photo.png' },
-      {
-        type: 'uri',
-        uri: 'https://files.example/receipt.pdf',
-        mediaType: 'application/pdf',
-        name: 'receipt.pdf',
-      },
+      { type: 'text', text: '[File "photo.png" (image/png) was shared in Teams but not read]' },
+      { type: 'text', text: '[File "receipt.pdf" (application/pdf) was shared in Teams but not read]' },
     ]);
+    expect(JSON.stringify(contents)).not.toContain('https://');
   });
 });
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createChannels, TEAMS_OFF } from '../../src/app/channels.js';
+import { parseConfig } from '../../src/app/config.js';
+import { ConversationDriver } from '../../src/channels/conversation-driver.js';
+import { silentLogger } from '../../src/channels/logger.js';
+import { HandoffBuilder } from '../../src/handoff/builder.js';
+import { InMemoryKeyValueStore } from '../../src/store/key-value.js';
+import { supportAgents } from '../handoff/fixtures.js';
+import { useScriptedServer } from '../helpers.js';
+
+const s = useScriptedServer();
+
+async function channelsFor(env: Record<string, string>, publicEndpoint = false) {
+  const { triage } = supportAgents(s.model());
+  const driver = new ConversationDriver({ workflow: new HandoffBuilder({ participants: [triage] }).build() });
+  const config = parseConfig({ LOG_LEVEL: 'silent', BATON_PLAYGROUND: 'off', ...env });
+  return createChannels({
+    config,
+    driver,
+    logger: silentLogger,
+    records: new InMemoryKeyValueStore(),
+    playground: { about: { model: 'm', store: 's' } },
+    publicEndpoint,
+  });
+}
+
+describe('which channels run', () => {
+  it('serves an unauthenticated Teams endpoint only on a loopback host', async () => {
+    expect((await channelsFor({ HOST: '127.0.0.1' })).channels.map((c) => c.name)).toEqual(['teams']);
+    const exposed = await channelsFor({ HOST: '0.0.0.0' });
+    expect(exposed.channels).toEqual([]);
+    expect(exposed.off).toContain(TEAMS_OFF);
+    // A Lambda Function URL is public whatever HOST the bridge inside it binds.
+    expect((await channelsFor({ HOST: '127.0.0.1' }, true)).channels).toEqual([]);
+  });
+
+  it('serves Teams anywhere once an app id turns authentication on', async () => {
+    const env = {
+      HOST: '0.0.0.0',
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: 'pw',
+      MicrosoftAppTenantId: 'tenant',
+    };
+    expect((await channelsFor(env)).channels.map((c) => c.name)).toEqual(['teams']);
+    expect((await channelsFor(env, true)).channels.map((c) => c.name)).toEqual(['teams']);
+  });
+});
