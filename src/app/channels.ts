@@ -70,6 +70,7 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
         logger: ctx.logger,
         about: ctx.playground.about,
         ...(ctx.playground.notice ? { notice: ctx.playground.notice } : {}),
+        ...(isLoopbackHost(config.HOST) ? { allowedHostnames: ['127.0.0.1', 'localhost', '[::1]'] } : {}),
       }),
     );
   } else {

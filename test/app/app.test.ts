@@ -1,4 +1,6 @@
 /** The app started in-process as `npm start` would, with the offline demo model and the embedded DynamoDB. */
+
+import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -116,6 +118,28 @@ describe('the app', () => {
       body: JSON.stringify({ type: 'url_verification', challenge: 'x' }),
     });
     expect(unsigned.status).toBe(401);
+  });
+
+  it('refuses playground API requests addressed to another host (DNS rebinding) or from another origin', async () => {
+    const { app } = await boot();
+    const get = (headers: Record<string, string>, method = 'GET') =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port: app.port, path: '/api/playground/threads', method, headers },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(method === 'POST' ? '{}' : undefined);
+      });
+    expect(await get({ host: `127.0.0.1:${app.port}` })).toBe(200);
+    expect(await get({ host: `localhost:${app.port}` })).toBe(200);
+    expect(await get({ host: `rebound.example:${app.port}` })).toBe(403);
+    const post = { host: `127.0.0.1:${app.port}`, 'content-type': 'application/json' };
+    expect(await get({ ...post, origin: 'http://evil.example' }, 'POST')).toBe(403);
+    expect(await get({ ...post, origin: `http://127.0.0.1:${app.port}` }, 'POST')).toBe(201);
   });
 
   it('can run without the playground (BATON_PLAYGROUND=off)', async () => {

@@ -32,6 +32,11 @@ export interface PlaygroundChannelOptions {
   notice?: string;
   /** Shown in the page header. */
   about?: { model?: string; store?: string };
+  /**
+   * Host names the API answers to (from the Host and Origin headers). Set on loopback so a web page that
+   * rebinds its own domain to 127.0.0.1 cannot read transcripts or click Approve.
+   */
+  allowedHostnames?: readonly string[];
 }
 
 const MessageBody = z.object({
@@ -104,6 +109,27 @@ export class PlaygroundChannel implements ChatChannel {
     await this.index.flush();
   }
 
+  private assertAllowedHost(req: IncomingMessage): void {
+    const allowed = this.options.allowedHostnames;
+    if (!allowed) return;
+    const hostnameOf = (value: string) => {
+      try {
+        return new URL(value.includes('://') ? value : `http://${value}`).hostname;
+      } catch {
+        return undefined;
+      }
+    };
+    const host = hostnameOf(req.headers.host ?? '');
+    const origin = req.headers.origin;
+    if (
+      !host ||
+      !allowed.includes(host) ||
+      (origin !== undefined && !allowed.includes(hostnameOf(origin) ?? ''))
+    ) {
+      throw new HttpError(403, `The playground answers only requests addressed to ${allowed.join(', ')}.`);
+    }
+  }
+
   private async api(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       await this.route(req, res);
@@ -118,6 +144,7 @@ export class PlaygroundChannel implements ChatChannel {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.assertAllowedHost(req);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.slice(PLAYGROUND_API.length);
     const parts = path.split('/').filter(Boolean);
     const method = req.method ?? 'GET';
