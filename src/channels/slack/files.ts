@@ -56,6 +56,24 @@ export interface ReadFilesOptions {
   fetch?: typeof fetch;
 }
 
+/** One download per delivery: the app_mention and message events of one mention share it. */
+export class SharedFileReads {
+  private readonly reads = new Map<string, Promise<Content[]>>();
+  constructor(private readonly options: Omit<ReadFilesOptions, 'token'>) {}
+
+  read(key: string | undefined, files: readonly SlackFile[], token: string | undefined): Promise<Content[]> {
+    const shared = key ? this.reads.get(key) : undefined;
+    if (shared) return shared;
+    const read = readSlackFiles(files, { ...this.options, token });
+    if (key) {
+      this.reads.set(key, read);
+      // Kept a few seconds after the download: the other event of a mention arrives within milliseconds.
+      void read.finally(() => setTimeout(() => this.reads.delete(key), 5_000).unref());
+    }
+    return read;
+  }
+}
+
 type Kind = 'image' | 'pdf';
 
 const READABLE: Readonly<Record<string, Kind>> = {

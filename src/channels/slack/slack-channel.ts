@@ -14,14 +14,13 @@ import {
   webApi,
 } from '@slack/bolt';
 import type { Persona } from '../../agents/agent.js';
-import type { Content } from '../../agents/messages.js';
 import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { TurnResult } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID, settledCard } from './approval-card.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { clickJobOf } from './click-job.js';
-import { readSlackFiles, type SlackFile } from './files.js';
+import { SharedFileReads } from './files.js';
 import {
   asMessageEvent,
   isDirectMessage,
@@ -77,13 +76,18 @@ class BoltSlackChannel implements SlackChannel {
   private readonly capabilities = new WorkspaceCapabilities();
   private readonly inFlight = new Set<Promise<void>>();
   /** Files being read, by message delivery key: a mention's app_mention and message events share one read. */
-  private readonly fileReads = new Map<string, Promise<Content[]>>();
+  private readonly fileReads: SharedFileReads;
   private readonly installationStore: InstallationStore | undefined;
   private readonly clientOptions: webApi.WebClientOptions;
   private stopped = false;
 
   constructor(private readonly options: SlackChannelOptions) {
     this.logger = (options.logger ?? silentLogger).child({ channel: 'slack' });
+    this.fileReads = new SharedFileReads({
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+      ...(options.fileLimits ? { limits: options.fileLimits } : {}),
+      logger: this.logger,
+    });
     this.poster = new PersonaPoster(this.capabilities, this.logger);
     this.socketMode = options.appToken !== undefined;
     this.oauth = options.clientId !== undefined;
@@ -306,33 +310,15 @@ class BoltSlackChannel implements SlackChannel {
 
   private async runMessage(job: Extract<SlackJob, { kind: 'message' }>, client: webApi.WebClient) {
     const inbound = job.files?.length
-      ? withFiles(job.inbound, job.files, await this.readFiles(job.inbound.eventId, job.files, client.token))
+      ? withFiles(
+          job.inbound,
+          job.files,
+          await this.fileReads.read(job.inbound.eventId, job.files, client.token),
+        )
       : job.inbound;
     const renderer = this.renderer(toTarget(job.thread, client), async () => renderer.showThinking());
     const result = await this.options.driver.handle(inbound, renderer);
     await this.finishTurn(renderer, result);
-  }
-
-  /** Downloads a message's files; the app_mention and message events of one mention share one download. */
-  private readFiles(
-    key: string | undefined,
-    files: readonly SlackFile[],
-    token: string | undefined,
-  ): Promise<Content[]> {
-    const shared = key ? this.fileReads.get(key) : undefined;
-    if (shared) return shared;
-    const read = readSlackFiles(files, {
-      token,
-      ...(this.options.slackApiUrl ? { slackApiUrl: this.options.slackApiUrl } : {}),
-      ...(this.options.fileLimits ? { limits: this.options.fileLimits } : {}),
-      logger: this.logger,
-    });
-    if (key) {
-      this.fileReads.set(key, read);
-      // Kept a few seconds after the download: the other event of a mention arrives within milliseconds.
-      void read.finally(() => setTimeout(() => this.fileReads.delete(key), 5_000).unref());
-    }
-    return read;
   }
 
   private async onClick(
