@@ -55,6 +55,8 @@ export interface FakeSlackOptions {
   oauthAccess?: Record<string, unknown>;
   /** The bot token file downloads must carry (default `xoxb-test-token`, the harness's). */
   fileToken?: string;
+  /** Socket Mode: what `apps.connections.open` answers (a `ws://` URL); unset, it answers `invalid_auth`. */
+  socketModeUrl?: () => string;
 }
 
 export class FakeSlackApi {
@@ -248,6 +250,10 @@ export class FakeSlackApi {
         m.streaming = false;
         return { ok: true, channel, ts: m.ts };
       }
+      case 'apps.connections.open':
+        return this.options.socketModeUrl
+          ? { ok: true, url: this.options.socketModeUrl() }
+          : { ok: false, error: 'invalid_auth' };
       case 'assistant.threads.setStatus':
         return { ok: true };
       case 'oauth.v2.access':
