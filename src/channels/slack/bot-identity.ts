@@ -45,6 +45,9 @@ export class BotIdentity {
   private lookup: Promise<BotIds> | undefined;
   /** The last failure's Slack error code (or message), for the start-up banner. */
   private lastError: string | undefined;
+  private cancelled = false;
+  /** Ends the current wait between retries early. */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly authTest: () => Promise<BotIds>,
@@ -63,33 +66,64 @@ export class BotIdentity {
   }
 
   /**
-   * At start-up: calls `auth.test` until it answers, waiting longer after each failure. Throws at once if Slack
-   * refuses the token (a configuration error); after the last attempt only logs, and each event tries again.
+   * At start-up: one `auth.test`. Throws if Slack refuses the token (a configuration error, named). Returns
+   * false if the ids are still unknown: then {@link keepTrying} retries in the background, so a Slack outage at
+   * boot does not hold up the other channels.
    */
-  async resolve(retry: IdentityRetry, logger: Logger): Promise<void> {
+  async firstAttempt(logger: Logger): Promise<boolean> {
+    if (this.ids) return true;
+    try {
+      await this.get();
+      return true;
+    } catch (error) {
+      const code = this.lastError ?? String(error);
+      if (TOKEN_REFUSED.has(code)) {
+        throw new Error(`Slack refused SLACK_BOT_TOKEN (auth.test answered ${code}): check the bot token.`);
+      }
+      logger.warn({ error: code }, 'Slack: auth.test failed at start-up; retrying in the background');
+      return false;
+    }
+  }
+
+  /** Retries `auth.test` with growing waits until it answers, `retry.attempts` calls in all, or `cancel()`. */
+  async keepTrying(retry: IdentityRetry, logger: Logger): Promise<void> {
     let delay = retry.minDelayMs;
-    for (let attempt = 1; !this.ids && attempt <= retry.attempts; attempt++) {
+    for (let attempt = 2; !this.ids && !this.cancelled && attempt <= retry.attempts; attempt++) {
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, retry.maxDelayMs);
+      if (this.ids || this.cancelled) return;
       try {
         await this.get();
+        logger.info({ attempt }, 'Slack: bot identity confirmed');
         return;
-      } catch (error) {
-        const code = this.lastError ?? String(error);
-        if (TOKEN_REFUSED.has(code)) {
-          throw new Error(`Slack refused SLACK_BOT_TOKEN (auth.test answered ${code}): check the bot token.`);
-        }
-        if (attempt === retry.attempts) {
-          logger.error(
-            { error: code, attempts: attempt },
-            'Slack: could not confirm the bot identity (auth.test); events are refused with 503 so Slack ' +
-              'redelivers them, and each one tries auth.test again',
-          );
-          return;
-        }
-        logger.warn({ error: code, attempt, retryInMs: delay }, 'Slack: auth.test failed; retrying');
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, retry.maxDelayMs);
+      } catch {
+        logger.warn({ error: this.lastError, attempt }, 'Slack: auth.test failed');
       }
     }
+    if (!this.ids && !this.cancelled) {
+      logger.error(
+        { error: this.lastError, attempts: retry.attempts },
+        'Slack: could not confirm the bot identity (auth.test); events are refused with a 5xx so Slack ' +
+          'redelivers them, and each one tries auth.test again',
+      );
+    }
+  }
+
+  /** Stops background retries (the channel is stopping). */
+  cancel(): void {
+    this.cancelled = true;
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 
   /** The ids, looking them up once if unknown (concurrent events share the call). */

@@ -173,7 +173,7 @@ class BoltSlackChannel implements SlackChannel {
   describe(): string {
     const problem = this.identity?.problem();
     const warning = problem
-      ? ` — WARNING: bot identity unknown (auth.test: ${problem}); events are refused until it answers`
+      ? ` — WARNING: bot identity unknown (auth.test: ${problem}); retrying, and events are refused until it answers`
       : '';
     if (this.socketMode) return `Slack: on — Socket Mode${warning}`;
     return `Slack: on — HTTP ${EVENTS_PATH}${this.oauth ? `, install at ${INSTALL_PATH}` : ''}${warning}`;
@@ -181,12 +181,16 @@ class BoltSlackChannel implements SlackChannel {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.identity?.resolve({ ...DEFAULT_IDENTITY_RETRY, ...this.options.identityRetry }, this.logger);
+    if (this.identity && !(await this.identity.firstAttempt(this.logger))) {
+      const retry = { ...DEFAULT_IDENTITY_RETRY, ...this.options.identityRetry };
+      this.track(this.identity.keepTrying(retry, this.logger));
+    }
     if (this.socketMode) await this.app.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.identity?.cancel();
     if (this.socketMode) await this.app.stop();
     await this.idle();
   }

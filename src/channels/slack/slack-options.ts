@@ -35,12 +35,13 @@ export interface SlackChannelOptions {
   /** Single workspace (`SLACK_BOT_TOKEN`). Omit when using OAuth. */
   botToken?: string;
   /**
-   * Known bot ids skip `auth.test`. Otherwise `start()` calls it (retrying, see `identityRetry`), and events that
-   * arrive while the ids are still unknown are answered 503 (not acked) so Slack delivers them again.
+   * Known bot ids skip `auth.test`. Otherwise `start()` calls it (and keeps retrying in the background, see
+   * `identityRetry`); events that arrive while the ids are unknown are answered 5xx (not acked) so Slack
+   * delivers them again.
    */
   botUserId?: string;
   botId?: string;
-  /** How `start()` retries `auth.test` (default 5 attempts, 0.5 s doubling to 8 s). */
+  /** How `auth.test` is retried after start-up (default 5 attempts, 0.5 s doubling to 8 s). */
   identityRetry?: Partial<IdentityRetry>;
   /** Socket Mode (`SLACK_APP_TOKEN`, xapp-): no public URL; `start()` connects. */
   appToken?: string;
@@ -117,8 +118,10 @@ export function validateOptions(options: SlackChannelOptions): void {
 
 /** `auth.test` with the single bot token: the bot's user id and bot id. */
 export function authTestLookup(botToken: string, clientOptions: webApi.WebClientOptions) {
+  // One call per attempt: the caller paces retries (an event cannot wait for the client's backoff).
+  const client = new webApi.WebClient(botToken, { ...clientOptions, retryConfig: { retries: 0 } });
   return async () => {
-    const res = await new webApi.WebClient(botToken, clientOptions).auth.test();
+    const res = await client.auth.test();
     return {
       ...(typeof res.bot_id === 'string' ? { botId: res.bot_id } : {}),
       ...(typeof res.user_id === 'string' ? { botUserId: res.user_id } : {}),

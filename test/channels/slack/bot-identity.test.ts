@@ -11,10 +11,12 @@ const h = useSlackHarness();
 const unknownIds = { botUserId: undefined, botId: undefined } as const;
 
 describe('Slack channel: bot identity at start-up', () => {
-  it('retries a failed auth.test at start-up, then answers events without asking again', async () => {
+  it('retries a failed auth.test after start-up, then answers events without asking again', async () => {
     const { channel } = h.setup({ ...unknownIds, identityRetry: { minDelayMs: 10 } });
     h.fake.failNext('auth.test', 'internal_error');
     await channel.start?.();
+    // Start-up is not held up by Slack: the retry runs in the background.
+    await h.settle();
     expect(h.fake.calls.filter((c) => c.method === 'auth.test')).toHaveLength(2);
     expect(channel.describe()).not.toContain('WARNING');
 
@@ -51,6 +53,8 @@ describe('Slack channel: bot identity at start-up', () => {
     const { channel } = h.setup({ ...unknownIds, identityRetry: { attempts: 3, minDelayMs: 5 } });
     h.fake.failNext('auth.test', 'internal_error', 10);
     await channel.start?.();
+    expect(channel.describe()).toMatch(/WARNING: bot identity unknown/);
+    await h.settle();
     expect(h.fake.calls.filter((c) => c.method === 'auth.test')).toHaveLength(3);
     expect(channel.describe()).toMatch(/WARNING: bot identity unknown \(auth\.test: internal_error\)/);
   });
