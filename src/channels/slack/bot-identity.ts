@@ -1,5 +1,5 @@
 /**
- * The single-workspace bot's own ids (`auth.test`), resolved at start-up with bounded retries. Baton needs them
+ * The single-workspace bot's own ids (`auth.test`), asked for at start-up and retried (bounded) in the background. Baton needs them
  * to tell its own messages from people's and to strip its @mention; an event that arrives while they are
  * unknown is refused (not acked) so Slack delivers it again, instead of being acked and silently dropped.
  */
@@ -12,7 +12,7 @@ export interface BotIds {
 }
 
 export interface IdentityRetry {
-  /** Calls to `auth.test` at start-up before giving up (default 5). */
+  /** Calls to `auth.test` in all, the start-up one included, before giving up (default 5). */
   attempts: number;
   /** Wait before the second call; doubled after each failure up to `maxDelayMs` (default 500 ms / 8 s). */
   minDelayMs: number;
@@ -54,10 +54,6 @@ export class BotIdentity {
     known?: BotIds,
   ) {
     if (known?.botId && known.botUserId) this.ids = known;
-  }
-
-  get known(): boolean {
-    return this.ids !== undefined;
   }
 
   /** One line for the banner when the ids are still unknown. */
