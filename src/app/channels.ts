@@ -94,6 +94,7 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
           }
         : {}),
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      streaming: config.BATON_SLACK_STREAMING,
       ...(ctx.dispatch?.slack ? { dispatch: ctx.dispatch.slack } : {}),
     });
     channels.push(slack);

@@ -19,6 +19,7 @@ export const SECRET_KEYS = [
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const TEAMS_APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+const SLACK_STREAMING = ['native', 'update', 'off'] as const;
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -80,6 +81,12 @@ const EnvSchema = z
     SLACK_CLIENT_SECRET: optionalText,
     SLACK_STATE_SECRET: optionalText,
     SLACK_API_URL: httpUrl('SLACK_API_URL=https://slack-gov.com/api/'),
+    // `update` is the fallback if agent names do not show on natively streamed replies in your workspace.
+    BATON_SLACK_STREAMING: z
+      .enum(SLACK_STREAMING, {
+        message: `must be one of ${SLACK_STREAMING.join(', ')} (e.g. BATON_SLACK_STREAMING=update)`,
+      })
+      .default('native'),
     // Teams (botbuilder's own names)
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,

@@ -1,38 +1,56 @@
 /**
  * The offline demo "model": plays the seed's customer-support conversation (triage → order → refund with an
- * approval) by reading what the user typed, so `npm start` works with no credentials while every real part
- * (OpenAI SDK, handoff tools, real tools, approvals, checkpoints) still runs. It is a script, not a model.
+ * approval) so `npm start` works with no credentials while every real part (OpenAI SDK, handoff tools, real
+ * tools, approvals, checkpoints) still runs. It is a script, not a model: it reads the whole conversation as
+ * keyword intents (demo-intents.ts), answers those not yet dealt with in the order they were asked — a tool
+ * result first — and says plainly that it is scripted.
  */
 import type { RecordedRequest, ScriptItem } from '../testing/index.js';
+import {
+  type ChatLine,
+  chatLines,
+  type Intent,
+  isHandled,
+  readIntents,
+  TOOL_OF,
+  type ToolKind,
+} from './demo-intents.js';
 
 export const DEMO_NOTICE =
   'Scripted demo model: replies follow keywords (an order number, "refund", "damaged", "status", "return", ' +
   '"thanks"). Set OPENAI_API_KEY (or AZURE_OPENAI_*, or OPENAI_BASE_URL) to talk to a real model.';
 
 const HANDOFF_PREFIX = 'handoff_to_';
+const ANYTHING_ELSE = 'Anything else I can help with?';
+const GOODBYE = "You're welcome! Have a great day. 👋";
+const HINT =
+  "Hi! I'm the scripted demo model (no AI is connected). Try: “My order 1234 arrived damaged, I need a refund.” " +
+  'Set OPENAI_API_KEY to talk to a real model.';
 
-interface Intent {
-  order: string | undefined;
-  refund: boolean;
-  damaged: boolean;
-  ret: boolean;
-  status: boolean;
-  thanks: boolean;
-  help: boolean;
-}
+/** The specialist for each kind of request, in the customer-support bot. */
+const SPECIALIST: Record<ToolKind, string> = {
+  refund: 'refund_agent',
+  status: 'order_agent',
+  return: 'return_agent',
+};
 
 export interface DemoResponderOptions {
   /** Spread over each streamed response, so the page shows text arriving (default 600 ms). */
   delayMs?: number;
 }
 
+type Role = ToolKind | 'triage' | 'unknown';
+
 export function createDemoResponder(
   options: DemoResponderOptions = {},
 ): (request: RecordedRequest) => ScriptItem {
   const delayMs = options.delayMs ?? 600;
-  const say = (text: string): ScriptItem => ({ text, delayMs, chunkSize: 6 });
-  const call = (name: string, args: Record<string, unknown>, text?: string): ScriptItem => ({
-    ...(text ? { text } : {}),
+  const say = (parts: readonly string[]): ScriptItem => {
+    const text = parts.join(' ');
+    return { text: /[?👋]$/u.test(text) ? text : `${text} ${ANYTHING_ELSE}`.trim(), delayMs, chunkSize: 6 };
+  };
+  const call = (name: string, args: Record<string, unknown>, parts: readonly string[] = []): ScriptItem => ({
+    ...(parts.length ? { text: parts.join(' ') } : {}),
     toolCalls: [{ name, arguments: args }],
     delayMs: Math.round(delayMs / 2),
     chunkSize: 12,
@@ -41,127 +59,149 @@ export function createDemoResponder(
   return (request) => {
     const tools = new Set(request.toolNames);
     const can = (name: string) => tools.has(name);
-    const intent = readIntent(request);
-    const last = request.messages.at(-1);
+    const role = roleOf(can);
+    if (role === 'unknown') return say([HINT]);
+    const lines = chatLines(request.messages);
+    const parts: string[] = [];
+    const result = unreportedResult(lines);
+    if (result !== undefined) parts.push(report(result));
+    const open = readIntents(lines).filter((i) => !isHandled(i, lines));
 
-    // Our own tool just ran (or was rejected): report its result.
-    if (last?.role === 'tool') {
-      const result = typeof last.content === 'string' ? last.content : '';
-      if (result.startsWith('Error:')) {
-        return say(
-          /rejected/i.test(result)
-            ? "Understood — I haven't done that. Is there anything else I can help you with?"
-            : `That didn't work: ${result.slice(6).trim()} Is there anything else I can help you with?`,
-        );
+    for (const [n, intent] of open.entries()) {
+      const kind = intent.kind;
+      if (kind === 'thanks') {
+        // Only the last word ends the conversation ("welcome" ends it); thanks before a question does not.
+        if (n === open.length - 1) return say([...parts, GOODBYE]);
+        parts.push('Glad I could help!');
+      } else if (kind === 'greeting') {
+        parts.push(greeting(role));
+      } else if (kind === 'question') {
+        parts.push(answer(role, intent));
+      } else if (
+        kind === 'help' &&
+        intent.order &&
+        can(`${HANDOFF_PREFIX}order_agent`) &&
+        role === 'triage'
+      ) {
+        // Help with a known order: the order desk can look at it.
+        return call(`${HANDOFF_PREFIX}order_agent`, { reason: reason({ ...intent, kind: 'status' }) }, parts);
+      } else if (kind === 'help' || kind === 'other') {
+        parts.push(helpText(role, intent));
+      } else if (!intent.order) {
+        if (role === kind || role === 'triage') return say([...parts, askOrder(kind, role)]);
+        const to = SPECIALIST[kind];
+        if (can(`${HANDOFF_PREFIX}${to}`))
+          return call(`${HANDOFF_PREFIX}${to}`, { reason: reason(intent) }, parts);
+        parts.push(cannot(kind));
+      } else if (role === kind) {
+        return call(TOOL_OF[kind], { order_number: intent.order }, [...parts, ...preface(intent)]);
+      } else {
+        const to = SPECIALIST[kind];
+        if (can(`${HANDOFF_PREFIX}${to}`))
+          return call(`${HANDOFF_PREFIX}${to}`, { reason: reason(intent) }, parts);
+        if (can(`${HANDOFF_PREFIX}triage_agent`)) {
+          return call(`${HANDOFF_PREFIX}triage_agent`, { reason: reason(intent) }, parts);
+        }
+        parts.push(cannot(kind));
       }
-      const closing = /refund/i.test(result)
-        ? ' You should see the money back on your card within 3–5 business days. Anything else I can help with?'
-        : ' Anything else I can help with?';
-      return say(`${result}${closing}`);
     }
-
-    if (intent.thanks) return say("You're welcome! Have a great day. 👋");
-
-    const wantsRefund = intent.refund || intent.damaged;
-    // Refund specialist
-    if (can('process_refund')) {
-      if (wantsRefund || /\b(yes|please|go ahead|ok)\b/i.test(request.lastUserText ?? '')) {
-        if (!intent.order) return say('I can help with a refund. What is your order number?');
-        return call(
-          'process_refund',
-          { order_number: intent.order },
-          `I'm sorry about order ${intent.order}. I'll refund it in full — a person needs to approve refunds, so please confirm below.`,
-        );
-      }
-      if (can(`${HANDOFF_PREFIX}triage_agent`)) {
-        return call(`${HANDOFF_PREFIX}triage_agent`, { reason: 'Not a refund question' });
-      }
-    }
-    // Order specialist
-    if (can('check_order_status')) {
-      if (wantsRefund && can(`${HANDOFF_PREFIX}refund_agent`)) {
-        return call(`${HANDOFF_PREFIX}refund_agent`, {
-          reason: `Customer asks for a refund${intent.order ? ` for order ${intent.order}` : ''}${intent.damaged ? ' (arrived damaged)' : ''}`,
-        });
-      }
-      if (!intent.order) return say('Sure — what is your order number?');
-      return call('check_order_status', { order_number: intent.order });
-    }
-    // Return specialist
-    if (can('process_return')) {
-      if (wantsRefund && can(`${HANDOFF_PREFIX}refund_agent`)) {
-        return call(`${HANDOFF_PREFIX}refund_agent`, { reason: 'Customer would rather have a refund' });
-      }
-      if (!intent.order) return say('I can start a return. What is your order number?');
-      return call('process_return', { order_number: intent.order });
-    }
-    // Triage (or any agent that can route)
-    const routes: [boolean, string, string][] = [
-      [
-        wantsRefund,
-        'refund_agent',
-        `Customer wants a refund${intent.damaged ? ': the order arrived damaged' : ''}`,
-      ],
-      [intent.ret, 'return_agent', 'Customer wants to return an item'],
-      [intent.status || (intent.help && !!intent.order), 'order_agent', 'Customer asks about an order'],
-    ];
-    for (const [wanted, target, reason] of routes) {
-      if (!wanted || !can(`${HANDOFF_PREFIX}${target}`)) continue;
-      if (!intent.order) {
-        return say(
-          `I'm sorry to hear that. Could you share your order number so I can connect you with the right specialist?`,
-        );
-      }
-      return call(`${HANDOFF_PREFIX}${target}`, { reason: `${reason} (order ${intent.order})` });
-    }
-    if (intent.help) {
-      return say(
-        "I'd be happy to help you with your order. Could you please provide more details about the issue?",
-      );
-    }
-    return say(
-      "Hi! I'm the scripted demo model (no AI is connected). Try: “My order 1234 arrived damaged, I need a refund.” " +
-        'Set OPENAI_API_KEY to talk to a real model.',
-    );
+    if (parts.length === 0) parts.push(role === 'triage' ? HINT : helpText(role, undefined));
+    return say(parts);
   };
 }
 
-/** Keywords of the last user message; the order number may come from anything the user said before. */
-function readIntent(request: RecordedRequest): Intent {
-  const text = (request.lastUserText ?? '').toLowerCase();
-  return {
-    order: orderNumber(text) ?? earlierOrderNumber(request),
-    refund: /refund|money back/.test(text),
-    damaged: /damag|broken|smashed|cracked/.test(text),
-    ret: /\breturn\b|send it back/.test(text),
-    status: /status|where|track|ship|deliver|arriv(e|ed)? yet|late/.test(text) && !/damag/.test(text),
-    thanks: /\b(thanks|thank you|that's all|that is all|bye)\b/.test(text),
-    help: /order|help/.test(text),
-  };
+/** Which desk this request is for, from the tools it was offered. */
+function roleOf(can: (name: string) => boolean): Role {
+  for (const kind of ['refund', 'status', 'return'] as const) if (can(TOOL_OF[kind])) return kind;
+  return [...Object.values(SPECIALIST)].some((a) => can(`${HANDOFF_PREFIX}${a}`)) ? 'triage' : 'unknown';
 }
 
-function orderNumber(text: string): string | undefined {
-  return /\b(\d{3,})\b/.exec(text)?.[1];
+/** The agent's own tool result that no reply has reported yet, with the order it was for. */
+function unreportedResult(lines: readonly ChatLine[]): string | undefined {
+  const last = lines.findLastIndex((l) => l.role === 'tool');
+  if (last < 0 || lines.slice(last + 1).some((l) => l.role === 'assistant')) return undefined;
+  const caller = lines.slice(0, last).findLast((l) => l.role === 'assistant' && l.toolCalls.length > 0);
+  if (!caller || caller.toolCalls.every((c) => c.name.startsWith(HANDOFF_PREFIX))) return undefined;
+  return lines[last]!.text;
 }
 
-function earlierOrderNumber(request: RecordedRequest): string | undefined {
-  for (let i = request.messages.length - 1; i >= 0; i--) {
-    const m = request.messages[i];
-    if (m?.role !== 'user') continue;
-    const found = orderNumber(textOf(m.content));
-    if (found) return found;
+function report(result: string): string {
+  if (result.startsWith('Error:')) {
+    return /rejected/i.test(result)
+      ? "Understood — I haven't done that."
+      : `That didn't work: ${result.slice(6).trim()}`;
   }
-  return undefined;
+  return /refund/i.test(result)
+    ? `${result} You should see the money back on your card within 3–5 business days.`
+    : result;
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((part: unknown) =>
-      typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string'
-        ? part.text
-        : '',
-    )
-    .join('\n');
+function preface(intent: Intent): string[] {
+  if (intent.kind !== 'refund') return [];
+  const sorry = intent.damaged
+    ? `I'm sorry order ${intent.order} arrived damaged.`
+    : `I'm sorry about order ${intent.order}.`;
+  return [`${sorry} I'll refund it in full — a person needs to approve refunds, so please confirm below.`];
+}
+
+function reason(intent: Intent): string {
+  const order = intent.order ? ` (order ${intent.order})` : '';
+  if (intent.kind === 'refund') {
+    return `Customer wants a refund${intent.damaged ? ': the order arrived damaged' : ''}${order}`;
+  }
+  if (intent.kind === 'return') return `Customer wants to return an item${order}`;
+  return `Customer asks about an order${order}`;
+}
+
+function askOrder(kind: ToolKind, role: Role): string {
+  if (role === 'triage') {
+    return "I'm sorry to hear that. Could you share your order number so I can connect you with the right specialist?";
+  }
+  return kind === 'refund'
+    ? 'I can help with a refund. What is your order number?'
+    : kind === 'return'
+      ? 'I can start a return. What is your order number?'
+      : 'Sure — what is your order number?';
+}
+
+function greeting(role: Role): string {
+  if (role === 'triage') {
+    return (
+      "Hi! I'm the triage desk, played by Baton's scripted demo model (no AI is connected). I can check an " +
+      'order’s status, start a return, or refund a damaged order — for example “My order 1234 arrived damaged, ' +
+      'I need a refund.” What can I do for you?'
+    );
+  }
+  return `Hi! ${helpText(role, undefined)}`;
+}
+
+/** A question the script has no tool for: answered from the desk's one line of knowledge, quoting it back. */
+function answer(role: Role, intent: Intent): string {
+  const quoted = intent.text.length > 80 ? `${intent.text.slice(0, 79)}…` : intent.text;
+  const facts: Record<Role, string> = {
+    refund: 'refunds reach your card within 3–5 business days of approval.',
+    status: 'orders ship within 2 business days, and a tracking link follows by email.',
+    return: 'return instructions arrive by email, and the refund follows once the item is back.',
+    triage: "I'm a scripted demo, so I can only check an order's status, start a return, or refund an order.",
+    unknown: HINT,
+  };
+  return `About “${quoted}”: ${facts[role]}`;
+}
+
+function helpText(role: Role, intent: Intent | undefined): string {
+  if (role === 'triage') {
+    return intent?.kind === 'other'
+      ? HINT
+      : "I'd be happy to help you with your order. Could you please provide more details about the issue?";
+  }
+  const what: Record<ToolKind, string> = {
+    refund: 'I handle refunds: tell me the order number and what went wrong.',
+    status: 'I handle order status and shipping: tell me the order number.',
+    return: 'I handle returns: tell me the order number.',
+  };
+  return role === 'unknown' ? HINT : what[role];
+}
+
+function cannot(kind: ToolKind): string {
+  return `I can't help with ${kind === 'status' ? 'order status' : `${kind}s`} here.`;
 }

@@ -3,6 +3,7 @@
  * thread, and the delivery keys that make Slack's retries and its app_mention + message pair count once.
  */
 import type { Content } from '../../agents/messages.js';
+import { BARE_MENTION_PROMPT } from '../bare-mention.js';
 import type { Inbound } from '../conversation-driver.js';
 import { type SlackFile, unreadFileContents } from './files.js';
 
@@ -90,16 +91,20 @@ export function fileContents(files: readonly SlackFile[] | undefined): Content[]
 }
 
 /**
- * The driver inbound for a user message (call `isUserMessage` first). Undefined when it carries nothing.
- * `files` are the message's files as read by `readSlackFiles` (default: a placeholder for each).
+ * The driver inbound for a user message (call `isUserMessage` first). Undefined when it carries nothing; a
+ * message that is only the bot's @mention carries `bareMentionPrompt`. `files` are the message's files as read
+ * by `readSlackFiles` (default: a placeholder for each).
  */
 export function messageInbound(
   event: SlackMessageEvent,
   workspace: string,
   bot: BotIdentity,
   files: readonly Content[] = fileContents(event.files),
+  bareMentionPrompt: string = BARE_MENTION_PROMPT,
 ): Extract<Inbound, { type: 'message' }> | undefined {
-  const text = stripBotMention(event.text ?? '', bot.botUserId);
+  const raw = event.text ?? '';
+  let text = stripBotMention(raw, bot.botUserId);
+  if (!text && files.length === 0 && text !== raw.trim()) text = bareMentionPrompt;
   const contents: Content[] = [...(text ? [{ type: 'text' as const, text }] : []), ...files];
   if (contents.length === 0 || event.user === undefined) return undefined;
   return {

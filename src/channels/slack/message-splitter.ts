@@ -14,6 +14,12 @@ export const SLACK_LIMITS = {
   sectionText: 3000,
   /** `chat.startStream` / `chat.appendStream` `markdown_text` per call. */
   streamChunk: 12000,
+  /**
+   * Text of one natively streamed message before the reply continues in a new one. Slack renders a stream's
+   * markdown as block text, so this stays under the ~12k markdown-block budget (and far under the 40,000-char
+   * `text` cap), with room to close a code fence.
+   */
+  streamedMessage: 11000,
 } as const;
 
 /**
@@ -63,8 +69,16 @@ export function truncate(text: string, max: number): string {
 }
 
 function findCut(text: string, budget: number): number {
+  const best = findBreak(text, budget, Math.floor(budget / 2));
+  return best > 0 ? best : safeCut(text, budget);
+}
+
+/**
+ * The best place to end a piece of `text` between `min` and `budget` characters: the last paragraph break, else
+ * line break, else sentence end, else space in that range; `-1` if there is none.
+ */
+export function findBreak(text: string, budget: number, min: number): number {
   const window = text.slice(0, budget + 1);
-  const min = Math.floor(budget / 2);
   for (const pattern of [/\n\s*\n/gu, /\n/gu, /[.!?](?=\s)/gu, /\s/gu]) {
     let best = -1;
     for (const m of window.matchAll(pattern)) {
@@ -73,17 +87,17 @@ function findCut(text: string, budget: number): number {
     }
     if (best > 0) return best;
   }
-  return safeCut(text, budget);
+  return -1;
 }
 
 /** `at`, moved back one if it would split a surrogate pair. */
-function safeCut(text: string, at: number): number {
+export function safeCut(text: string, at: number): number {
   const code = text.charCodeAt(at - 1);
   return code >= 0xd800 && code <= 0xdbff ? at - 1 : at;
 }
 
 /** The opening fence line (e.g. "```ts") if `text` ends inside a fenced code block. */
-function openFence(text: string): string | undefined {
+export function openFence(text: string): string | undefined {
   let open: string | undefined;
   for (const line of text.split('\n')) {
     const m = /^\s*(```.*)$/u.exec(line);

@@ -19,6 +19,7 @@ import type { TurnResult } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID, settledCard } from './approval-card.js';
 import { toBoltLogger } from './bolt-logger.js';
+import { BotIdentity, BotIdentityUnavailableError, DEFAULT_IDENTITY_RETRY } from './bot-identity.js';
 import { clickJobOf } from './click-job.js';
 import { SharedFileReads } from './files.js';
 import {
@@ -34,11 +35,13 @@ import { PersonaPoster, type ThreadTarget } from './persona-poster.js';
 import { SlackTurnRenderer } from './renderer.js';
 import { installIds, type SlackJob, type SlackThreadRef, toTarget } from './slack-job.js';
 import {
+  authTestLookup,
   DEFAULT_BOT_SCOPES,
   DEFAULT_RETRY_CONFIG,
   EVENTS_PATH,
   INSTALL_PATH,
   OAUTH_REDIRECT_PATH,
+  oauthAuthorizeUrl,
   type SlackChannelOptions,
   singleWorkspaceAuthorize,
   validateOptions,
@@ -79,6 +82,8 @@ class BoltSlackChannel implements SlackChannel {
   private readonly fileReads: SharedFileReads;
   private readonly installationStore: InstallationStore | undefined;
   private readonly clientOptions: webApi.WebClientOptions;
+  /** The single-workspace bot's ids (OAuth installs carry their own). */
+  private readonly identity: BotIdentity | undefined;
   private stopped = false;
 
   constructor(private readonly options: SlackChannelOptions) {
@@ -102,9 +107,23 @@ class BoltSlackChannel implements SlackChannel {
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     };
     this.clientOptions = clientOptions;
+    this.identity = options.botToken
+      ? new BotIdentity(authTestLookup(options.botToken, clientOptions), {
+          ...(options.botId ? { botId: options.botId } : {}),
+          ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+        })
+      : undefined;
     const boltLogger = toBoltLogger(this.logger);
     this.receiver = this.socketMode
-      ? new SocketModeReceiver({ appToken: options.appToken!, logger: boltLogger })
+      ? new SocketModeReceiver({
+          appToken: options.appToken!,
+          logger: boltLogger,
+          // `apps.connections.open` on the configured host. A fresh object: the socket-mode client writes its own
+          // retry settings (and fetch) into the options it is given.
+          installerOptions: {
+            clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {},
+          },
+        })
       : new HTTPReceiver({
           signingSecret: options.signingSecret!,
           endpoints: EVENTS_PATH,
@@ -123,6 +142,10 @@ class BoltSlackChannel implements SlackChannel {
                   installPath: INSTALL_PATH,
                   redirectUriPath: OAUTH_REDIRECT_PATH,
                   clientOptions,
+                  // The install link goes to the same Slack host as the Web API (GovSlack, …).
+                  ...(options.slackApiUrl
+                    ? { authorizationUrl: oauthAuthorizeUrl(options.slackApiUrl) }
+                    : {}),
                 },
               }
             : {}),
@@ -132,29 +155,42 @@ class BoltSlackChannel implements SlackChannel {
       clientOptions,
       logger: boltLogger,
       convoStore: false,
-      ...(this.oauth ? {} : { authorize: singleWorkspaceAuthorize(options, clientOptions) }),
+      ...(this.identity ? { authorize: singleWorkspaceAuthorize(options.botToken!, this.identity) } : {}),
     });
     this.app.error(async (error) => {
       this.logger.error({ err: { name: error.name, message: error.message } }, 'Bolt error');
       // A failed hand-over must not be acked: the 500 makes Slack deliver the event again.
       if (this.options.dispatch) throw error;
+      // Nor an event that arrived before the bot knew who it is. Rethrown as a plain error: Bolt acks (or
+      // answers 401 to) an AuthorizationError, which would drop the event.
+      const original = (error as { original?: unknown }).original;
+      if (original instanceof BotIdentityUnavailableError) throw new Error(original.message);
     });
     this.registerListeners();
     this.routes = this.socketMode ? [] : this.httpRoutes();
   }
 
   describe(): string {
-    if (this.socketMode) return 'Slack: on — Socket Mode';
-    return `Slack: on — HTTP ${EVENTS_PATH}${this.oauth ? `, install at ${INSTALL_PATH}` : ''}`;
+    const problem = this.identity?.problem();
+    const warning = problem
+      ? ` — WARNING: bot identity unknown (auth.test: ${problem}); retrying, and events are refused until it answers`
+      : '';
+    if (this.socketMode) return `Slack: on — Socket Mode${warning}`;
+    return `Slack: on — HTTP ${EVENTS_PATH}${this.oauth ? `, install at ${INSTALL_PATH}` : ''}${warning}`;
   }
 
   async start(): Promise<void> {
     this.stopped = false;
+    if (this.identity && !(await this.identity.firstAttempt(this.logger))) {
+      const retry = { ...DEFAULT_IDENTITY_RETRY, ...this.options.identityRetry };
+      this.track(this.identity.keepTrying(retry, this.logger));
+    }
     if (this.socketMode) await this.app.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.identity?.cancel();
     if (this.socketMode) await this.app.stop();
     await this.idle();
   }
@@ -278,7 +314,7 @@ class BoltSlackChannel implements SlackChannel {
       teamId: body.team_id ?? context.teamId,
     });
     if (!workspace) return;
-    const inbound = messageInbound(event, workspace, bot);
+    const inbound = messageInbound(event, workspace, bot, undefined, this.options.bareMentionPrompt);
     if (!inbound) return;
     if (source === 'message' && !isDirectMessage(event)) {
       // In channels Baton speaks when mentioned; after that, replies in a Baton thread continue without one.

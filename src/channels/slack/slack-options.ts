@@ -5,6 +5,7 @@
 import { type Authorize, webApi } from '@slack/bolt';
 import type { ConversationDriver } from '../conversation-driver.js';
 import type { Logger } from '../logger.js';
+import type { BotIdentity, IdentityRetry } from './bot-identity.js';
 import type { DEFAULT_FILE_LIMITS, FileLimits } from './files.js';
 import type { InstallationStore } from './installation-store.js';
 import type { SlackDispatch } from './slack-job.js';
@@ -33,9 +34,15 @@ export interface SlackChannelOptions {
   signingSecret?: string;
   /** Single workspace (`SLACK_BOT_TOKEN`). Omit when using OAuth. */
   botToken?: string;
-  /** Known bot ids skip the `auth.test` call that otherwise runs once, on the first event. */
+  /**
+   * Known bot ids skip `auth.test`. Otherwise `start()` calls it (and keeps retrying in the background, see
+   * `identityRetry`); events that arrive while the ids are unknown are answered 5xx (not acked) so Slack
+   * delivers them again.
+   */
   botUserId?: string;
   botId?: string;
+  /** How `auth.test` is retried after start-up (default 5 attempts, 0.5 s doubling to 8 s). */
+  identityRetry?: Partial<IdentityRetry>;
   /** Socket Mode (`SLACK_APP_TOKEN`, xapp-): no public URL; `start()` connects. */
   appToken?: string;
   /** OAuth (`SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_STATE_SECRET`): many workspaces. */
@@ -51,8 +58,16 @@ export interface SlackChannelOptions {
   /** Retries of failed Web API calls; 429s always wait for `Retry-After` first. */
   retryConfig?: webApi.RetryOptions;
   logger?: Logger;
-  /** Default `auto`: native streaming, falling back per workspace to `update` (post, then edit). */
+  /**
+   * Default `auto` (= `native`): native streaming, falling back per workspace to `update` (post, then edit);
+   * `off` posts each reply once it is complete (`BATON_SLACK_STREAMING`).
+   */
   streaming?: StreamingMode;
+  /**
+   * What the start agent is told when someone mentions the bot with nothing else (default
+   * {@link BARE_MENTION_PROMPT}): it then greets and says what it can do.
+   */
+  bareMentionPrompt?: string;
   /** Minimum time between edits of a streaming reply (default 1000 ms). */
   updateIntervalMs?: number;
   /**
@@ -101,28 +116,35 @@ export function validateOptions(options: SlackChannelOptions): void {
   }
 }
 
-/** One token for every event; the bot's ids come from the options or one cached `auth.test`. */
-export function singleWorkspaceAuthorize(
-  options: SlackChannelOptions,
-  clientOptions: webApi.WebClientOptions,
-): Authorize<boolean> {
-  const botToken = options.botToken!;
-  let ids: Promise<{ botId?: string; botUserId?: string }> | undefined =
-    options.botId && options.botUserId
-      ? Promise.resolve({ botId: options.botId, botUserId: options.botUserId })
-      : undefined;
-  const lookup = async () => {
-    const res = await new webApi.WebClient(botToken, clientOptions).auth.test();
+/** `auth.test` with the single bot token: the bot's user id and bot id. */
+export function authTestLookup(botToken: string, clientOptions: webApi.WebClientOptions) {
+  // One call per attempt: the caller paces retries (an event cannot wait for the client's backoff).
+  const client = new webApi.WebClient(botToken, { ...clientOptions, retryConfig: { retries: 0 } });
+  return async () => {
+    const res = await client.auth.test();
     return {
       ...(typeof res.bot_id === 'string' ? { botId: res.bot_id } : {}),
       ...(typeof res.user_id === 'string' ? { botUserId: res.user_id } : {}),
     };
   };
-  return async (source) => {
-    ids ??= lookup().catch((error: unknown) => {
-      ids = undefined; // try again on the next event
-      throw error;
-    });
-    return { botToken, ...(await ids), teamId: source.teamId, enterpriseId: source.enterpriseId };
-  };
+}
+
+/** One token for every event; the bot's ids from `identity` (which throws while they are unknown). */
+export function singleWorkspaceAuthorize(botToken: string, identity: BotIdentity): Authorize<boolean> {
+  return async (source) => ({
+    botToken,
+    ...(await identity.get()),
+    teamId: source.teamId,
+    enterpriseId: source.enterpriseId,
+  });
+}
+
+/**
+ * The OAuth authorize page on the same Slack host as the Web API: `https://slack.com/api/` →
+ * `https://slack.com/oauth/v2/authorize`, `https://slack-gov.com/api/` → `https://slack-gov.com/oauth/v2/authorize`.
+ */
+export function oauthAuthorizeUrl(slackApiUrl: string): string {
+  const url = new URL(slackApiUrl);
+  const base = url.pathname.replace(/\/?api\/?$/u, '').replace(/\/$/u, '');
+  return `${url.origin}${base}/oauth/v2/authorize`;
 }

@@ -5,7 +5,7 @@
  */
 import type { Persona } from '../../agents/agent.js';
 import type { Logger } from '../logger.js';
-import { SLACK_LIMITS, splitMessage } from './message-splitter.js';
+import { findBreak, openFence, SLACK_LIMITS, safeCut, splitMessage } from './message-splitter.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import {
   type PersonaPoster,
@@ -21,13 +21,14 @@ import { slackErrorCode, type WorkspaceCapabilities } from './workspace-capabili
  * `{ ok: false }` from `chat.startStream`: `unknown_method`, `missing_scope`, `channel_type_not_supported`, …).
  * `native`: the same today (a name for configs that insist). `update`: never use the streaming API — choose it
  * if agent names do not show on streamed replies in your workspace: Slack documents `username`/`icon_*` on
- * `chat.startStream`, but older reports say streamed messages ignored them.
+ * `chat.startStream`, but older reports say streamed messages ignored them. `off`: no streaming at all — each
+ * reply is posted once complete (split like any long message).
  *
  * Native streams always carry `recipient_user_id` (the person whose message or click started the turn) and
  * `recipient_team_id` (their team), which Slack requires outside DMs, and `thread_ts` (streams must reply to a
  * user's message).
  */
-export type StreamingMode = 'auto' | 'native' | 'update';
+export type StreamingMode = 'auto' | 'native' | 'update' | 'off';
 
 export interface MessageStream {
   append(delta: string): Promise<void>;
@@ -48,6 +49,7 @@ export interface StreamContext {
 
 /** A stream for one agent reply, native when the workspace allows it. */
 export function openStream(ctx: StreamContext): MessageStream {
+  if (ctx.mode === 'off') return new CompleteReply(ctx);
   const native =
     ctx.mode !== 'update' &&
     ctx.capabilities.allows(ctx.target.workspace, 'native_streaming') &&
@@ -102,15 +104,43 @@ export class UpdateStream implements MessageStream {
   }
 }
 
+/** `off`: nothing shows while the reply is written; the complete reply is posted (in pieces if long). */
+class CompleteReply implements MessageStream {
+  private text = '';
+
+  constructor(private readonly ctx: StreamContext) {}
+
+  async append(delta: string): Promise<void> {
+    this.text += delta;
+  }
+
+  async finish(finalText?: string): Promise<void> {
+    await new UpdateStream(this.ctx, this.text).finish(finalText);
+  }
+}
+
 /** Errors after which the stream is over on Slack's side: stop appending, keep the turn going. */
 const TERMINAL_STREAM_ERRORS = new Set(['message_not_in_streaming_state', 'stopped_by_user']);
 
-/** Native streaming that turns into an `UpdateStream` if Slack refuses to start it. */
+/** Room kept in each streamed message for closing a code fence cut in two ("\n```"). */
+const FENCE_ROOM = 4;
+
+/**
+ * Native streaming that turns into an `UpdateStream` if Slack refuses to start it. A reply longer than
+ * {@link SLACK_LIMITS.streamedMessage} continues in a new streamed message, cut at a paragraph, line, sentence
+ * or word as the non-streaming path does, with a code fence cut in two closed and reopened.
+ */
 class FallbackStream implements MessageStream {
+  /** The current streamed message, once started. */
   private ts: string | undefined;
+  /** What the current message shows (with a reopened fence line), to know how full it is. */
+  private shown = '';
   private fallback: UpdateStream | undefined;
-  private sent = '';
+  /** The part of the reply Slack has been given, across all its messages. */
+  private consumed = '';
   private pending = '';
+  /** Text the next message starts with that is not part of the reply (a reopened code fence). */
+  private carry = '';
   private lastFlush = Number.NEGATIVE_INFINITY;
   private over = false;
   private readonly now: () => number;
@@ -122,7 +152,7 @@ class FallbackStream implements MessageStream {
   async append(delta: string): Promise<void> {
     if (this.fallback) return this.fallback.append(delta);
     this.pending += delta;
-    if (this.ts === undefined) {
+    if (!this.started()) {
       if (this.pending.trim() !== '') await this.start();
     } else if (this.now() - this.lastFlush >= this.ctx.intervalMs) {
       await this.flush();
@@ -133,45 +163,31 @@ class FallbackStream implements MessageStream {
     if (this.fallback) return this.fallback.finish(finalText);
     if (finalText !== undefined && finalText.trim() !== '') {
       // The final text is authoritative: send whatever of it Slack has not seen yet.
-      if (finalText.startsWith(this.sent)) this.pending = finalText.slice(this.sent.length);
+      if (finalText.startsWith(this.consumed)) this.pending = finalText.slice(this.consumed.length);
     }
-    if (this.ts === undefined) {
+    if (!this.started()) {
       if (this.pending.trim() === '') return;
       await this.start();
       if (this.fallback) return (this.fallback as UpdateStream).finish();
+    } else {
+      await this.flush();
     }
-    await this.flush();
-    if (this.ts === undefined || this.over) return;
-    try {
-      await this.ctx.target.client.chat.stopStream({ channel: this.ctx.target.channel, ts: this.ts });
-    } catch (error) {
-      this.ctx.logger.warn({ error: slackErrorCode(error) ?? String(error) }, 'chat.stopStream failed');
-    }
-    this.over = true;
+    await this.stop();
   }
 
+  private started(): boolean {
+    return this.ts !== undefined || this.consumed !== '';
+  }
+
+  /** The reply's first message; a refusal to start it switches this reply (and the workspace) to `update`. */
   private async start(): Promise<void> {
-    const { target, persona } = this.ctx;
-    const first = this.pending.slice(0, SLACK_LIMITS.streamChunk);
     try {
-      const res = await target.client.chat.startStream({
-        channel: target.channel,
-        thread_ts: target.threadTs,
-        // Required outside DMs: the person the reply answers, and their team.
-        recipient_user_id: target.userId,
-        ...(target.teamId ? { recipient_team_id: target.teamId } : {}),
-        markdown_text: first,
-        ...personaFields(persona),
-      });
-      if (!res.ts) throw new Error('chat.startStream returned no ts');
-      this.ts = res.ts;
-      this.sent = first;
-      this.pending = this.pending.slice(first.length);
-      this.lastFlush = this.now();
+      await this.flush();
     } catch (error) {
       const code = slackErrorCode(error);
-      if (code === undefined) throw error;
+      if (code === undefined || this.started()) throw error;
       // unknown_method, missing_scope, channel_type_not_supported, …: this workspace streams by editing.
+      const { target } = this.ctx;
       this.ctx.capabilities.refuse(target.workspace, 'native_streaming');
       this.ctx.logger.warn(
         { workspace: target.workspace, error: code },
@@ -183,27 +199,89 @@ class FallbackStream implements MessageStream {
     }
   }
 
+  /**
+   * Sends what is pending: into the current message while it has room, then into new ones. A message's last
+   * piece ends at a natural break, and the message is stopped before the next one starts.
+   */
   private async flush(): Promise<void> {
-    if (this.ts === undefined || this.over) return;
-    while (this.pending.length > 0) {
-      const chunk = this.pending.slice(0, SLACK_LIMITS.streamChunk);
-      try {
-        await this.ctx.target.client.chat.appendStream({
-          channel: this.ctx.target.channel,
-          ts: this.ts,
-          markdown_text: chunk,
-        });
-      } catch (error) {
-        const code = slackErrorCode(error);
-        if (code !== undefined && TERMINAL_STREAM_ERRORS.has(code)) {
-          this.over = true;
-          return;
-        }
-        throw error;
-      }
-      this.sent += chunk;
-      this.pending = this.pending.slice(chunk.length);
+    while (!this.over && this.pending.trim() !== '') {
+      if (this.ts === undefined) this.skipLeadingSpace();
+      const room =
+        SLACK_LIMITS.streamedMessage - FENCE_ROOM - (this.ts ? this.shown.length : this.carry.length);
+      const fits = this.pending.length <= room;
+      const cut = fits ? this.pending.length : this.cutAt(room);
+      // One call per piece: a message holds less than one call's `markdown_text` limit.
+      const piece = this.pending.slice(0, cut);
+      if (piece !== '') await this.send(piece);
+      this.consumed += piece;
+      this.pending = this.pending.slice(cut);
+      if (fits || this.over) break;
+      // Full: close a fence left open, end this message; the rest starts the next one.
+      const fence = openFence(this.shown);
+      if (fence !== undefined) await this.send('\n```');
+      if (this.over) break;
+      await this.stop();
+      this.ts = undefined;
+      this.shown = '';
+      this.over = false;
+      this.carry = fence !== undefined ? `${fence}\n` : '';
     }
     this.lastFlush = this.now();
+  }
+
+  /** Where to end the current message when the pending text does not fit in its `room`. */
+  private cutAt(room: number): number {
+    const natural = findBreak(this.pending, room, Math.floor(room / 2));
+    if (natural > 0) return natural;
+    const any = findBreak(this.pending, room, 1);
+    if (any > 0) return any;
+    // No break at all: end the message where it is, unless it is new (then cut mid-word).
+    return this.ts !== undefined ? 0 : safeCut(this.pending, room);
+  }
+
+  /** A new message does not start with the whitespace at the cut (it still counts as sent). */
+  private skipLeadingSpace(): void {
+    const space = /^\s*/u.exec(this.pending)?.[0] ?? '';
+    this.consumed += space;
+    this.pending = this.pending.slice(space.length);
+  }
+
+  /** Starts the message with `text` (after any carried fence line), or appends `text` to it. */
+  private async send(text: string): Promise<void> {
+    const { target, persona } = this.ctx;
+    if (this.ts === undefined) {
+      const res = await target.client.chat.startStream({
+        channel: target.channel,
+        thread_ts: target.threadTs,
+        // Required outside DMs: the person the reply answers, and their team.
+        recipient_user_id: target.userId,
+        ...(target.teamId ? { recipient_team_id: target.teamId } : {}),
+        markdown_text: this.carry + text,
+        ...personaFields(persona),
+      });
+      if (!res.ts) throw new Error('chat.startStream returned no ts');
+      this.ts = res.ts;
+      this.shown = this.carry + text;
+      this.carry = '';
+      return;
+    }
+    try {
+      await target.client.chat.appendStream({ channel: target.channel, ts: this.ts, markdown_text: text });
+      this.shown += text;
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === undefined || !TERMINAL_STREAM_ERRORS.has(code)) throw error;
+      this.over = true;
+    }
+  }
+
+  private async stop(): Promise<void> {
+    if (this.ts === undefined || this.over) return;
+    try {
+      await this.ctx.target.client.chat.stopStream({ channel: this.ctx.target.channel, ts: this.ts });
+    } catch (error) {
+      this.ctx.logger.warn({ error: slackErrorCode(error) ?? String(error) }, 'chat.stopStream failed');
+    }
+    this.over = true;
   }
 }

@@ -1,5 +1,6 @@
 /** Reading a Teams activity: its conversation key and tenant, the user's text without the bot's @mention, files. */
 import type { Content } from '../../agents/messages.js';
+import { BARE_MENTION_PROMPT } from '../bare-mention.js';
 import type { ChannelUser } from '../conversation-driver.js';
 import type { TeamsActivity, TeamsAttachment } from './bot-adapter.js';
 
@@ -78,9 +79,15 @@ export function attachmentContents(attachments: readonly TeamsAttachment[] = [])
   return out;
 }
 
-export function messageContents(activity: TeamsActivity): Content[] {
-  const text = textWithoutBotMention(activity);
+/** What the user sent; a message that is only the bot's @mention becomes `bareMentionPrompt`. */
+export function messageContents(
+  activity: TeamsActivity,
+  bareMentionPrompt: string = BARE_MENTION_PROMPT,
+): Content[] {
+  let text = textWithoutBotMention(activity);
   const files = attachmentContents(activity.attachments);
+  const mentioned = (activity.text ?? '').replace(/&nbsp;/g, ' ').trim() !== '';
+  if (!text && files.length === 0 && mentioned) text = bareMentionPrompt;
   return [...(text ? [{ type: 'text' as const, text }] : []), ...files];
 }
 

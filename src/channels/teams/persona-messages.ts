@@ -2,6 +2,7 @@
 import type { Persona } from '../../agents/agent.js';
 import { adaptiveCard, aiLabelEntity, cardAttachment, personaHeader, textBlock } from './adaptive-card.js';
 import type { OutgoingActivity } from './bot-adapter.js';
+import { previewSummary } from './preview-summary.js';
 
 /** An agent's message as an Adaptive Card with its persona header, labelled as AI-generated. */
 export function agentMessage(persona: Persona, text: string): OutgoingActivity {
@@ -10,7 +11,13 @@ export function agentMessage(persona: Persona, text: string): OutgoingActivity {
     fallbackText: `${persona.displayName}: ${text}`,
     msteams: { width: 'Full' },
   });
-  return { type: 'message', attachments: [cardAttachment(card)], entities: [aiLabelEntity()] };
+  return {
+    type: 'message',
+    // The chat list's preview: plain text, the agent's name first (not the card's markdown).
+    summary: previewSummary(persona.displayName, text),
+    attachments: [cardAttachment(card)],
+    entities: [aiLabelEntity()],
+  };
 }
 
 /**

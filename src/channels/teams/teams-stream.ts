@@ -9,7 +9,8 @@
  */
 import type { Logger } from '../logger.js';
 import type { ConversationSender, OutgoingActivity, TeamsEntity } from './bot-adapter.js';
-import { MAX_TEXT_BYTES, splitText } from './split-text.js';
+import { streamedSummary } from './preview-summary.js';
+import { MAX_TEXT_UNITS, splitText } from './split-text.js';
 
 export interface StreamTiming {
   /** Minimum time between two updates (default 1500 ms). */
@@ -92,7 +93,7 @@ export class TeamsStream {
     await this.chain;
     if (this.broken || !this.streamId) return { status: 'not_streamed' };
     if (this.endedEarlyWith !== undefined) return { status: 'partial', sentText: this.endedEarlyWith };
-    const [first = ''] = splitText(fullText, MAX_TEXT_BYTES);
+    const [first = ''] = splitText(fullText, MAX_TEXT_UNITS);
     try {
       await this.sender.send(this.finalActivity(first));
     } catch (error) {
@@ -109,7 +110,7 @@ export class TeamsStream {
 
   private async update(): Promise<void> {
     if (this.broken || !this.streamId || this.endedEarlyWith !== undefined) return;
-    const [shown = ''] = splitText(this.text, MAX_TEXT_BYTES);
+    const [shown = ''] = splitText(this.text, MAX_TEXT_UNITS);
     if (Date.now() - this.startedAt >= this.maxDurationMs || shown.length < this.text.length) {
       // Out of time or size: end the stream with what we have; the rest follows as normal messages.
       await this.sender.send(this.finalActivity(shown));
@@ -127,10 +128,13 @@ export class TeamsStream {
   }
 
   private finalActivity(text: string): OutgoingActivity {
+    const rendered = this.render(text);
     return {
       type: 'message',
-      text: this.render(text),
+      text: rendered,
       textFormat: 'markdown',
+      // What the chat list and notifications show: plain text, not the markdown with its bold name line.
+      summary: streamedSummary(rendered),
       entities: [streamInfo({ streamId: this.streamId, streamType: 'final' }), ...this.finalEntities],
     };
   }

@@ -55,6 +55,8 @@ export interface FakeSlackOptions {
   oauthAccess?: Record<string, unknown>;
   /** The bot token file downloads must carry (default `xoxb-test-token`, the harness's). */
   fileToken?: string;
+  /** Socket Mode: what `apps.connections.open` answers (a `ws://` URL); unset, it answers `invalid_auth`. */
+  socketModeUrl?: () => string;
 }
 
 export class FakeSlackApi {
@@ -65,6 +67,7 @@ export class FakeSlackApi {
   private readonly files = new Map<string, FakeFile>();
   options: FakeSlackOptions;
   private readonly rateLimited = new Map<string, number>();
+  private readonly failures = new Map<string, { error: string; count: number }>();
   private seq = 0;
 
   private constructor(
@@ -102,6 +105,11 @@ export class FakeSlackApi {
     this.rateLimited.set(method, count);
   }
 
+  /** The next `count` calls to `method` answer HTTP 200 `{ ok: false, error }` (e.g. `internal_error`). */
+  failNext(method: string, error: string, count = 1): void {
+    this.failures.set(method, { error, count });
+  }
+
   /**
    * Serves `bytes` at `/files/<id>/<name>` to requests with the bot token, as files.slack.com does; returns the
    * `url_private`. `redirectTo` answers 302 to that URL instead.
@@ -118,6 +126,7 @@ export class FakeSlackApi {
     this.downloads.length = 0;
     this.files.clear();
     this.rateLimited.clear();
+    this.failures.clear();
     this.options = { nativeStreaming: true, ...options };
   }
 
@@ -175,6 +184,11 @@ export class FakeSlackApi {
       record.status = 429;
       return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
     }
+    const failure = this.failures.get(method);
+    if (failure && failure.count > 0) {
+      failure.count--;
+      return { status: 200, headers: {}, body: { ok: false, error: failure.error } };
+    }
     return { status: 200, headers: {}, body: this.answer(method, args) };
   }
 
@@ -185,6 +199,8 @@ export class FakeSlackApi {
 
   private answer(method: string, a: Record<string, unknown>): Record<string, unknown> {
     const channel = stringOf(a.channel) ?? '';
+    const refused = overLimit(method, a, this.find(channel, a.ts));
+    if (refused) return { ok: false, error: refused };
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'baton' };
@@ -234,6 +250,10 @@ export class FakeSlackApi {
         m.streaming = false;
         return { ok: true, channel, ts: m.ts };
       }
+      case 'apps.connections.open':
+        return this.options.socketModeUrl
+          ? { ok: true, url: this.options.socketModeUrl() }
+          : { ok: false, error: 'invalid_auth' };
       case 'assistant.threads.setStatus':
         return { ok: true };
       case 'oauth.v2.access':
@@ -264,6 +284,25 @@ export class FakeSlackApi {
   private find(channel: string, ts: unknown): FakeMessage | undefined {
     return this.messages.find((m) => m.channel === channel && m.ts === ts);
   }
+}
+
+/** Slack's documented limits (platform reference §6), as the error Slack answers when one is broken. */
+const LIMITS = { text: 40_000, streamCall: 12_000, markdownBlocks: 12_000, blocks: 50 };
+
+function overLimit(
+  method: string,
+  a: Record<string, unknown>,
+  existing: FakeMessage | undefined,
+): string | undefined {
+  if (Array.isArray(a.blocks) && a.blocks.length > LIMITS.blocks) return 'invalid_blocks';
+  if ((stringOf(a.text)?.length ?? 0) > LIMITS.text) return 'msg_too_long';
+  const markdown = stringOf(a.markdown_text) ?? '';
+  if (markdown.length > LIMITS.streamCall) return 'invalid_arguments';
+  // A streamed message's markdown is block text: its total is capped like a markdown block's.
+  const streamed =
+    method === 'chat.startStream' ? 0 : method.endsWith('Stream') ? (existing?.text.length ?? 0) : -1;
+  if (streamed >= 0 && streamed + markdown.length > LIMITS.markdownBlocks) return 'msg_blocks_too_long';
+  return undefined;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

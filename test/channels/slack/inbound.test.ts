@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BARE_MENTION_PROMPT } from '../../../src/channels/bare-mention.js';
 import {
   actionDeliveryKey,
   asMessageEvent,
@@ -109,9 +110,14 @@ describe('Slack inbound normalization', () => {
     expect(ok({ user: 'UBOT' })).toBe(false);
   });
 
-  it('has nothing to send for an empty message', () => {
+  it('has nothing to send for an empty message, and a clear prompt for a bare mention', () => {
+    const empty = asMessageEvent({ type: 'message', user: 'U1', text: '  ', ts: '1.1', channel: 'C1' })!;
+    expect(messageInbound(empty, 'T1', bot)).toBeUndefined();
     const e = asMessageEvent({ type: 'app_mention', user: 'U1', text: '<@UBOT>', ts: '1.1', channel: 'C1' })!;
-    expect(messageInbound(e, 'T1', bot)).toBeUndefined();
+    expect(messageInbound(e, 'T1', bot)?.contents).toEqual([{ type: 'text', text: BARE_MENTION_PROMPT }]);
+    expect(messageInbound(e, 'T1', bot, [], 'Say hello.')?.contents).toEqual([
+      { type: 'text', text: 'Say hello.' },
+    ]);
     expect(asMessageEvent({ type: 'message' })).toBeUndefined();
   });
 });

@@ -82,21 +82,6 @@ describe('Slack channel: native streaming and fallbacks', () => {
       ['post', 'Triage Agent', 'Second answer.'],
     ]);
   });
-
-  it('streams a long reply natively in chunks of at most 12,000 characters', async () => {
-    h.setup();
-    const reply = LONG_REPLY.repeat(3);
-    h.fixture.server.enqueue({ text: reply, chunkSize: 5000 });
-    const ts = userTs();
-    await h.postEvent(mentionEvent('everything, thrice', { ts }));
-    await h.settle();
-    const chunks = [...h.fake.callsTo('chat.startStream'), ...h.fake.callsTo('chat.appendStream')].map((c) =>
-      String(c.args.markdown_text),
-    );
-    expect(chunks.every((c) => c.length <= 12000)).toBe(true);
-    expect(h.fake.callsTo('chat.stopStream')).toHaveLength(1);
-    expect(h.fake.thread(CHANNEL, ts).map((m) => m.text)).toEqual([reply]);
-  });
 });
 
 describe('Slack channel: personas', () => {

@@ -36,7 +36,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const streams = new Map<string, { conversationId: string; sequence: number; ended: boolean }>();
 
   const server: Server = createServer(async (req, res) => {
-    const body = (await readJson(req)) as Record<string, unknown>;
+    const raw = await readText(req);
+    const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(
       new URL(req.url ?? '/', 'http://x').pathname,
     );
@@ -46,7 +47,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const activityId = match[2] ? decodeURIComponent(match[2]) : undefined;
     const call: ConnectorCall = { method, conversationId, body, status: 200, at: Date.now() };
     if (activityId) call.activityId = activityId;
-    const status = streamingStatus(conversationId, body);
+    // Teams refuses a message over ~100 KB, counted in UTF-16 (two bytes per code unit).
+    const status =
+      raw.length * 2 > MAX_MESSAGE_UTF16_BYTES
+        ? { error: 413, code: 'MessageSizeTooBig' }
+        : streamingStatus(conversationId, body);
     if (status.error) {
       call.status = status.error;
       calls.push(call);
@@ -116,11 +121,13 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   };
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** The Bot Connector's message size limit (learn.microsoft.com …/format-your-bot-messages). */
+export const MAX_MESSAGE_UTF16_BYTES = 100 * 1024;
+
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : {};
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function answer(res: import('node:http').ServerResponse, status: number, body: unknown): void {

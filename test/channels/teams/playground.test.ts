@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BARE_MENTION_PROMPT } from '../../../src/channels/bare-mention.js';
 import { CHROMIUM_PATH as CHROMIUM, hasChromium, launchChromium, loopbackPage } from '../../browser.js';
 import { handoff } from '../../handoff/fixtures.js';
 import { useScriptedServer } from '../../helpers.js';
@@ -144,5 +145,27 @@ describe.skipIf(!hasChromium)('Agents Playground (Chromium)', () => {
     await expect.poll(() => reply.textContent()).toContain('Triage Agent');
     await h.channel.whenIdle();
     expect(s.server.requests.at(-1)?.lastUserText).toBe('hello');
+  }, 30_000);
+
+  it('answers a bare @mention in the group chat with the start agent greeting', async () => {
+    s.server.enqueue({
+      when: (request) => request.lastUserText === BARE_MENTION_PROMPT,
+      text: 'Hi! I can check orders, start returns and handle refunds.',
+    });
+    const box = page.locator('[data-lexical-editor="true"][role="textbox"]').last();
+    await box.click();
+    await box.pressSequentially('@');
+    await page
+      .getByRole('listbox', { name: 'Typeahead menu' })
+      .getByRole('menuitem', { name: /Test Bot/ })
+      .click();
+    await page.getByRole('button', { name: 'Send Message' }).click();
+    const reply = page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Hi! I can check orders, start returns and handle refunds.' })
+      .last();
+    await reply.waitFor({ timeout: 10_000 });
+    await h.channel.whenIdle();
+    expect(s.server.requests.at(-1)?.lastUserText).toBe(BARE_MENTION_PROMPT);
   }, 30_000);
 });

@@ -9,11 +9,12 @@ import {
   textWithoutBotMention,
   userOf,
 } from '../../../src/channels/teams/inbound-activity.js';
-import { splitText } from '../../../src/channels/teams/split-text.js';
+import { MAX_TEXT_UNITS, splitText } from '../../../src/channels/teams/split-text.js';
 import { FunctionApprovalRequest } from '../../../src/handoff/requests.js';
 import { cardButtons, cardTexts, type Json } from './card-helpers.js';
 
-const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+/** What Teams counts: UTF-16 code units of the text as sent (JSON-escaped). */
+const units = (s: string) => JSON.stringify(s).length - 2;
 
 describe('splitText', () => {
   it('keeps short text whole', () => {
@@ -21,22 +22,37 @@ describe('splitText', () => {
     expect(splitText('', 100)).toEqual(['']);
   });
 
-  it('splits ~200 KB into parts under the byte limit, at paragraph breaks, losing nothing', () => {
+  it('splits ~220k characters into parts under the limit, at paragraph breaks, losing nothing', () => {
     const paragraph = `${'The quick brown fox jumps over the lazy dog. '.repeat(40).trim()}`;
     const text = Array.from({ length: 120 }, (_, i) => `${i}: ${paragraph}`).join('\n\n');
-    expect(bytes(text)).toBeGreaterThan(200_000);
+    expect(text.length).toBeGreaterThan(200_000);
     const parts = splitText(text, 80_000);
     expect(parts.length).toBe(3);
-    for (const p of parts) expect(bytes(p)).toBeLessThanOrEqual(80_000);
+    for (const p of parts) expect(units(p)).toBeLessThanOrEqual(80_000);
     for (const p of parts.slice(1)) expect(p).toMatch(/^\d+: The quick/);
     expect(parts.join('\n\n')).toBe(text);
   });
 
-  it('never cuts a multi-byte character or surrogate pair, even without spaces', () => {
+  it('counts UTF-16 units, not UTF-8 bytes: ASCII weighs the same as CJK per character', () => {
+    // 30k ASCII characters are 30 KB of UTF-8 but 60 KB of UTF-16: over budget twice in a card.
+    expect(splitText('a '.repeat(15_000)).length).toBe(2);
+    const cjk = '漢字かな交じり文。'.repeat(4000);
+    const parts = splitText(cjk);
+    for (const p of parts) expect(units(p)).toBeLessThanOrEqual(MAX_TEXT_UNITS);
+    expect(parts.length).toBe(Math.ceil(cjk.length / MAX_TEXT_UNITS));
+    expect(parts.join('')).toBe(cjk);
+  });
+
+  it('counts escaped newlines and quotes as Teams receives them', () => {
+    const text = '"\n'.repeat(1000);
+    for (const p of splitText(text, 1000)) expect(units(p)).toBeLessThanOrEqual(1000);
+  });
+
+  it('never cuts a surrogate pair, even without spaces', () => {
     const text = '😀é'.repeat(5000);
     const parts = splitText(text, 1000);
     for (const p of parts) {
-      expect(bytes(p)).toBeLessThanOrEqual(1000);
+      expect(units(p)).toBeLessThanOrEqual(1000);
       expect(p).not.toMatch(/[\uD800-\uDBFF]$/);
     }
     expect(parts.join('')).toBe(text);
