@@ -248,6 +248,10 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
     return this.claims.completeClaim(key);
   }
 
+  releaseClaim(key: string): Promise<void> {
+    return this.claims.releaseClaim(key);
+  }
+
   private requireConversationId(conversationId: string | undefined, operation: string): string {
     if (conversationId === undefined)
       throw new ConversationIdRequiredError('DynamoDBCheckpointStorage', operation);
