@@ -11,6 +11,7 @@ import { checkpointTableDefinition, ensureTable } from '../../src/store/dynamodb
 import { InvalidCheckpointWriteError } from '../../src/store/storage-errors.js';
 import { describeCheckpointStorage, message, newConversationId, saveChain, writeOf } from './conformance.js';
 import { useDynalite } from './dynalite-harness.js';
+import { describeLeaseStore } from './lease-conformance.js';
 
 const harness = useDynalite();
 let sharedTable: Promise<string> | undefined;
@@ -22,6 +23,17 @@ describeCheckpointStorage(
     return new DynamoDBCheckpointStorage({ client: harness.dynamo.client, tableName: await sharedTable });
   },
   { partitioned: true },
+);
+
+// A table per test: listInterrupted must return exactly the conversations a test made interrupted.
+describeLeaseStore(
+  'DynamoDBCheckpointStorage',
+  async (now) =>
+    new DynamoDBCheckpointStorage({
+      client: harness.dynamo.client,
+      tableName: await harness.newTable(),
+      now,
+    }),
 );
 
 describe('DynamoDBCheckpointStorage specifics', () => {

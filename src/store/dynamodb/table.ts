@@ -11,9 +11,19 @@ import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamo
 export const CHECKPOINT_TTL_ATTRIBUTE = 'expiresAt';
 
 /**
+ * The sparse global secondary index that finds interrupted conversations without a scan: only heads with a
+ * lease out or pending inbox items carry its keys, `intrShard` (one of a few values) and `intrDue` (epoch ms
+ * when the conversation needs a runner: its lease's expiry, or 0 for pending items nobody holds).
+ */
+export const INTERRUPTED_INDEX = 'interrupted';
+export const INTERRUPTED_SHARD_ATTRIBUTE = 'intrShard';
+export const INTERRUPTED_DUE_ATTRIBUTE = 'intrDue';
+
+/**
  * One table for conversations and idempotency claims: partition key `pk` (S), sort key `sk` (S), on-demand
- * billing, no indexes. Also enable TTL on {@link CHECKPOINT_TTL_ATTRIBUTE} and point-in-time recovery. Keep the
- * table in one region: global tables resolve concurrent writes last-writer-wins, defeating the version check.
+ * billing, and the sparse {@link INTERRUPTED_INDEX} (keys only). Also enable TTL on
+ * {@link CHECKPOINT_TTL_ATTRIBUTE} and point-in-time recovery. Keep the table in one region: global tables
+ * resolve concurrent writes last-writer-wins, defeating the version and lease checks.
  */
 export function checkpointTableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -21,10 +31,22 @@ export function checkpointTableDefinition(tableName: string): CreateTableCommand
     AttributeDefinitions: [
       { AttributeName: 'pk', AttributeType: 'S' },
       { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: INTERRUPTED_SHARD_ATTRIBUTE, AttributeType: 'S' },
+      { AttributeName: INTERRUPTED_DUE_ATTRIBUTE, AttributeType: 'N' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: INTERRUPTED_INDEX,
+        KeySchema: [
+          { AttributeName: INTERRUPTED_SHARD_ATTRIBUTE, KeyType: 'HASH' },
+          { AttributeName: INTERRUPTED_DUE_ATTRIBUTE, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ],
     BillingMode: 'PAY_PER_REQUEST',
   };
