@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointId } from '../../src/store/checkpoint-id.js';
 import { CheckpointCorruptError } from '../../src/store/checkpoint-storage.js';
@@ -175,5 +175,31 @@ describe('DynamoDBCheckpointStorage specifics', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('DynamoDBCheckpointStorage on a table made before the interrupted index', () => {
+  it('keeps working and says how to add the index when listInterrupted needs it', async () => {
+    const tableName = 'baton-legacy-table';
+    const { GlobalSecondaryIndexes: _index, ...legacy } = checkpointTableDefinition(tableName);
+    await harness.dynamo.client.send(
+      new CreateTableCommand({
+        ...legacy,
+        AttributeDefinitions: legacy.AttributeDefinitions?.filter((a) =>
+          ['pk', 'sk'].includes(a.AttributeName!),
+        ),
+      }),
+    );
+    // dynalite cannot add an index to an existing table; ensureTable must not fail because of it.
+    await ensureTable(harness.dynamo.client, tableName, { timeoutMs: 5_000 });
+    const storage = new DynamoDBCheckpointStorage({ client: harness.dynamo.client, tableName });
+    const id = newConversationId();
+    const lease = await storage.acquireLease(id, { owner: 'a', ttlMs: 60_000 });
+    await storage.putInbound(id, 'Ev1', { text: 'hi' });
+    await storage.save(writeOf(id, null, [message('hi')], { leaseToken: lease!.token }));
+    expect((await storage.listInbound(id)).map((item) => item.deliveryId)).toEqual(['Ev1']);
+    await expect(storage.listInterrupted()).rejects.toThrow(
+      /no "interrupted" index.*checkpointTableDefinition/s,
+    );
   });
 });

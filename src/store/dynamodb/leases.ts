@@ -152,17 +152,21 @@ export class DynamoDBLeases {
         let start: Item | undefined;
         let taken = 0;
         do {
-          const page = await this.options.client.send(
-            new QueryCommand({
-              TableName: this.options.tableName,
-              IndexName: INTERRUPTED_INDEX,
-              KeyConditionExpression: '#shard = :shard AND #due <= :now',
-              ExpressionAttributeNames: names('#shard', '#due'),
-              ExpressionAttributeValues: { ':shard': { S: String(shard) }, ':now': n(now) },
-              ...(options.limit === undefined ? {} : { Limit: options.limit - taken }),
-              ExclusiveStartKey: start,
-            }),
-          );
+          const page = await this.options.client
+            .send(
+              new QueryCommand({
+                TableName: this.options.tableName,
+                IndexName: INTERRUPTED_INDEX,
+                KeyConditionExpression: '#shard = :shard AND #due <= :now',
+                ExpressionAttributeNames: names('#shard', '#due'),
+                ExpressionAttributeValues: { ':shard': { S: String(shard) }, ':now': n(now) },
+                ...(options.limit === undefined ? {} : { Limit: options.limit - taken }),
+                ExclusiveStartKey: start,
+              }),
+            )
+            .catch((error: unknown) => {
+              throw missingIndex(error, this.options.tableName);
+            });
           for (const item of page.Items ?? []) {
             if (item.pk?.S === undefined) continue;
             found.push({ id: item.pk.S, due: Number(item[INTERRUPTED_DUE_ATTRIBUTE]?.N ?? 0) });
@@ -252,4 +256,18 @@ export class DynamoDBLeases {
     );
     return Item;
   }
+}
+
+/** A table made before the index existed: say how to add it instead of failing with DynamoDB's words. */
+function missingIndex(error: unknown, tableName: string): unknown {
+  if (!(error instanceof Error && error.name === 'ValidationException' && /index/i.test(error.message))) {
+    return error;
+  }
+  return new Error(
+    `DynamoDB table "${tableName}" has no "${INTERRUPTED_INDEX}" index, which finds interrupted ` +
+      'conversations: add it as in checkpointTableDefinition() (redeploy the CDK stack, or call ensureTable() ' +
+      'against DynamoDB Local). An embedded store made by an older Baton cannot add indexes: move its data ' +
+      'folder away to start a new one.',
+    { cause: error },
+  );
 }

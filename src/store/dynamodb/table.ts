@@ -1,8 +1,8 @@
 /** The checkpoint table's definition for infrastructure code, and `ensureTable` for local development. */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 
 /**
  * The TTL attribute (epoch seconds) on every item. Enable TTL on it in IaC (CDK `timeToLiveAttribute:
@@ -57,39 +57,74 @@ export interface EnsureTableOptions {
   timeoutMs?: number;
 }
 
-/** Creates the table if it is missing and waits until it is ACTIVE. Meant for local development and tests. */
+/**
+ * Creates the table if it is missing and waits until it is ACTIVE; adds the {@link INTERRUPTED_INDEX} to a
+ * table made before it existed (DynamoDB and DynamoDB Local can; dynalite cannot add an index to an existing
+ * table, and listInterrupted then says so). Meant for local development and tests.
+ */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
   options: EnsureTableOptions = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  let status = await tableStatus(client, tableName);
-  if (status === undefined) {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  let table = await describe(client, tableName);
+  if (table === undefined) {
     try {
       await client.send(new CreateTableCommand(checkpointTableDefinition(tableName)));
     } catch (error) {
       // Another process created it first: wait for it like for our own.
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
     }
+  } else if (!hasInterruptedIndex(table) && table.TableStatus === 'ACTIVE') {
+    await addInterruptedIndex(client, tableName);
   }
   for (let delay = 50; ; delay = Math.min(delay * 2, 2_000)) {
-    status = await tableStatus(client, tableName);
-    if (status === 'ACTIVE') return;
+    table = await describe(client, tableName);
+    const index = table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === INTERRUPTED_INDEX);
+    if (table?.TableStatus === 'ACTIVE' && (index === undefined || index.IndexStatus === 'ACTIVE')) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `DynamoDB table "${tableName}" is still ${status ?? 'missing'} after ${options.timeoutMs ?? 60_000} ms. ` +
-          'Check the endpoint and the table in the console, or raise timeoutMs.',
+        `DynamoDB table "${tableName}" is still ${table?.TableStatus ?? 'missing'} (index ` +
+          `${index?.IndexStatus ?? 'missing'}) after ${timeoutMs} ms. Check the endpoint and the table in the ` +
+          'console, or raise timeoutMs.',
       );
     }
     await sleep(delay);
   }
 }
 
-async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+function hasInterruptedIndex(table: TableDescription): boolean {
+  return (table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === INTERRUPTED_INDEX);
+}
+
+async function addInterruptedIndex(client: DynamoDBClient, tableName: string): Promise<void> {
+  const definition = checkpointTableDefinition(tableName);
+  const index = definition.GlobalSecondaryIndexes![0]!;
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: definition.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // dynalite answers ValidationException: it cannot add indexes. The table still works for everything
+    // but listInterrupted, whose error names the fix.
+    if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
+  }
+}
+
+async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return Table?.TableStatus ?? 'UNKNOWN';
+    return Table ?? {};
   } catch (error) {
     if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
     throw error;
