@@ -1,6 +1,6 @@
 /** The file store's on-disk layout and records: names, schemas, atomic writes and validated reads. */
 import { createHash, randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { assertValidCheckpointId, CHECKPOINT_ID_PATTERN } from './checkpoint-id.js';
@@ -11,7 +11,8 @@ import { stepPayloadSchema } from './step-payload.js';
 /*
  * <storagePath>/<conversation folder>/
  *   .head.json           version, latest checkpoint, conversation id
- *   .lock                present while a writer holds the conversation
+ *   .lock                present while a writer holds the conversation (names its owner process)
+ *   .control.json        the conversation's lease and inbox (file-control.ts)
  *   <checkpointId>.json  one step: links + its messages and state
  * Checkpoint ids never contain ".", so no checkpoint file can be mistaken for the head, the lock or a temp file.
  */
@@ -107,7 +108,11 @@ export function readStepFile(path: string): Promise<StepFile | undefined> {
 }
 
 /** `undefined` when the file does not exist; a corrupt or foreign file is an error that names it. */
-async function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T | undefined> {
+export async function readJsonFile<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  what: string,
+): Promise<T | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -135,9 +140,14 @@ async function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string)
  * Readers see the old file or the new one, never a part: the data goes to a temp file in the same folder,
  * is flushed, and is renamed over the target (rename is atomic within one filesystem).
  */
-export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+export async function writeJsonFileAtomic(
+  path: string,
+  value: unknown,
+  options: { createFolder?: boolean } = {},
+): Promise<void> {
   const text = `${JSON.stringify(value)}\n`;
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  if (options.createFolder) await mkdir(dirname(path), { recursive: true });
   try {
     const handle = await open(temp, 'wx');
     try {
