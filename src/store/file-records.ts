@@ -145,9 +145,22 @@ export async function writeJsonFileAtomic(
   value: unknown,
   options: { createFolder?: boolean } = {},
 ): Promise<void> {
+  if (options.createFolder) await mkdir(dirname(path), { recursive: true });
+  const prepared = await prepareJsonFile(path, value);
+  await prepared.commit();
+}
+
+export interface PreparedFile {
+  /** Renames the flushed temp file over the target: one syscall, so a check just before it stays true. */
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** The slow half of an atomic write (write + flush a temp file), so the rename can follow a last check. */
+export async function prepareJsonFile(path: string, value: unknown): Promise<PreparedFile> {
   const text = `${JSON.stringify(value)}\n`;
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  if (options.createFolder) await mkdir(dirname(path), { recursive: true });
+  const abort = () => rm(temp, { force: true });
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -156,11 +169,21 @@ export async function writeJsonFileAtomic(
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    await abort();
     throw error;
   }
+  return {
+    commit: async () => {
+      try {
+        await rename(temp, path);
+      } catch (error) {
+        await abort();
+        throw error;
+      }
+    },
+    abort,
+  };
 }
 
 export function errorCode(error: unknown): string | undefined {

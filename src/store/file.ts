@@ -45,6 +45,7 @@ import {
   headFile,
   isConversationFolderName,
   LOCK_FILE,
+  prepareJsonFile,
   readHeadFile,
   readStepFile,
   stepFile,
@@ -142,27 +143,29 @@ export class FileCheckpointStorage implements CheckpointStorage, LeaseStore, Tur
       // The step first, then the head that commits it: a crash in between leaves an orphan step, ignored.
       const stepPath = join(folder, stepFileName(record.checkpointId));
       await writeJsonFileAtomic(stepPath, stepFile(record, payload));
-      // Compare-and-set: the lock keeps writers apart, but if this holder stalled and was wrongly overtaken
-      // (an owner on another host judged by age), the head or the lease moved on; never overwrite them.
+      const newHead = { version: record.version, latest: record.checkpointId };
+      const prepared = await prepareJsonFile(
+        join(folder, HEAD_FILE),
+        headFile(write.conversationId, newHead, write.timestamp),
+      );
+      // Compare-and-set: the lock keeps writers apart, but if this holder stalled and was overtaken anyway
+      // (an owner on another host is judged by age), the head or the lease moved on: never overwrite them.
+      // The head is written and flushed already, so only a rename follows the check.
       const [headNow, controlNow] = await Promise.all([
         this.readHead(folder, write.conversationId),
         this.controls.read(write.conversationId),
       ]);
-      if (headNow?.version !== head?.version || headNow?.latest !== head?.latest) {
-        await rm(stepPath, { force: true });
-        throw new ConcurrentUpdateError(write.conversationId, write.expectedVersion, headNow?.version);
-      }
       try {
+        if (headNow?.version !== head?.version || headNow?.latest !== head?.latest) {
+          throw new ConcurrentUpdateError(write.conversationId, write.expectedVersion, headNow?.version);
+        }
         assertCurrentToken(controlNow, write.conversationId, write.leaseToken);
       } catch (error) {
+        await prepared.abort();
         await rm(stepPath, { force: true });
         throw error;
       }
-      const newHead = { version: record.version, latest: record.checkpointId };
-      await writeJsonFileAtomic(
-        join(folder, HEAD_FILE),
-        headFile(write.conversationId, newHead, write.timestamp),
-      );
+      await prepared.commit();
       return toCheckpointInfo(record);
     });
   }
