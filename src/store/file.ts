@@ -5,7 +5,7 @@
  * locking guarantees across processes.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assertValidCheckpointId } from './checkpoint-id.js';
 import type { StepRecord } from './checkpoint-log.js';
@@ -40,11 +40,12 @@ import { FileLocks } from './file-lock.js';
 import type { HeadFile, StepFile } from './file-records.js';
 import {
   conversationFolderName,
-  errorCode,
+  exists,
   HEAD_FILE,
   headFile,
   isConversationFolderName,
   LOCK_FILE,
+  listFolder,
   prepareJsonFile,
   readHeadFile,
   readStepFile,
@@ -381,24 +382,5 @@ export class FileCheckpointStorage implements CheckpointStorage, LeaseStore, Tur
       }
       return payload;
     });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (error: unknown) => {
-      if (errorCode(error) === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
-
-async function listFolder(folder: string): Promise<string[]> {
-  try {
-    return await readdir(folder);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return [];
-    throw error;
   }
 }

@@ -75,7 +75,7 @@ export interface InMemoryCheckpointStorageOptions {
 
 export class InMemoryCheckpointStorage implements CheckpointStorage, LeaseStore, TurnInbox {
   private readonly conversations = new Map<string, MemoryConversation>();
-  /** Leases and inboxes, kept apart from checkpoints: deleting a conversation keeps its token counter. */
+  /** Leases and inboxes by conversation. */
   private readonly controls = new Map<string, ConversationControl>();
   /** The sparse index: conversations with a lease out or pending items, nothing else. */
   private readonly active = new Set<string>();
@@ -148,6 +148,8 @@ export class InMemoryCheckpointStorage implements CheckpointStorage, LeaseStore,
 
   async deleteConversation(conversationId: string): Promise<void> {
     this.conversations.delete(conversationId);
+    this.controls.delete(conversationId);
+    this.active.delete(conversationId);
   }
 
   async acquireLease(conversationId: string, options: AcquireLeaseOptions): Promise<Lease | undefined> {

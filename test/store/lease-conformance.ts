@@ -273,6 +273,18 @@ export function describeLeaseStore(
       expect((await store.listInbound(id)).map((item) => item.deliveryId)).toEqual(['Ev2']);
     });
 
+    it('forgets the lease and inbox of a deleted conversation', async () => {
+      const { store } = await setup();
+      const id = newConversationId();
+      await saveChain(store, id, 1);
+      await store.putInbound(id, 'Ev1', { text: 'x' });
+      expect(await store.listInterrupted()).toEqual([id]);
+      await store.deleteConversation(id);
+      expect(await store.listInterrupted()).toEqual([]);
+      expect(await store.listInbound(id)).toEqual([]);
+      expect((await store.putInbound(id, 'Ev1', { text: 'x' })).status).toBe('accepted');
+    });
+
     it('rejects bad owners, durations and delivery ids with errors that say what to do', async () => {
       const { store } = await setup();
       const id = newConversationId();

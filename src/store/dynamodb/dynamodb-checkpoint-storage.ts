@@ -299,12 +299,14 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
 
   async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
     assertValidLease(lease);
+    assertDynamoConversationId(lease.conversationId);
     assertValidLeaseTtl(ttlMs);
     return this.leases.renew(lease, ttlMs);
   }
 
   async releaseLease(lease: Lease): Promise<void> {
     assertValidLease(lease);
+    assertDynamoConversationId(lease.conversationId);
     await this.leases.release(lease);
   }
 

@@ -263,12 +263,20 @@ export class DynamoDBInbox {
       new UpdateItemCommand({
         TableName: this.options.tableName,
         Key: { pk: s(conversationId), sk: s(HEAD_SK) },
-        UpdateExpression: 'SET #shard = :shard, #due = if_not_exists(#due, :now)',
+        // The head may be gone (the conversation was deleted meanwhile): never leave one without its basics.
+        UpdateExpression:
+          'SET #shard = :shard, #due = if_not_exists(#due, :now), expiresAt = if_not_exists(expiresAt, :exp), ' +
+          'schemaV = if_not_exists(schemaV, :v)',
         ExpressionAttributeNames: {
           '#shard': INTERRUPTED_SHARD_ATTRIBUTE,
           '#due': INTERRUPTED_DUE_ATTRIBUTE,
         },
-        ExpressionAttributeValues: { ':shard': s(interruptedShard(conversationId)), ':now': n(now) },
+        ExpressionAttributeValues: {
+          ':shard': s(interruptedShard(conversationId)),
+          ':now': n(now),
+          ':exp': n(Math.floor(now / 1000) + this.options.conversationTtlSeconds),
+          ':v': n(SCHEMA_VERSION),
+        },
       }),
     );
   }
