@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointId } from '../../src/store/checkpoint-id.js';
 import { CheckpointCorruptError } from '../../src/store/checkpoint-storage.js';
@@ -201,5 +207,38 @@ describe('DynamoDBCheckpointStorage on a table made before the interrupted index
     await expect(storage.listInterrupted()).rejects.toThrow(
       /no "interrupted" index.*checkpointTableDefinition/s,
     );
+
+    // The embedded store's way out: rebuild the table with the index, keeping every item.
+    await ensureTable(harness.dynamo.client, tableName, { timeoutMs: 10_000, rebuildToAddIndex: true });
+    expect(await storage.listInterrupted()).toEqual([]);
+    expect((await storage.getLatest({ conversationId: id }))?.messages).toEqual([message('hi')]);
+    expect((await storage.listInbound(id)).map((item) => item.deliveryId)).toEqual(['Ev1']);
+    // Its index entry came along: released with an item waiting, it is interrupted.
+    await storage.releaseLease(lease!);
+    expect(await storage.listInterrupted()).toEqual([id]);
+    const next = await storage.acquireLease(id, { owner: 'b', ttlMs: 60_000 });
+    expect(next?.token).toBe(2);
+    await storage.completeInbound(id, 'Ev1', next!.token);
+    await storage.releaseLease(next!);
+    expect(await storage.listInterrupted()).toEqual([]);
+  });
+
+  it('finishes a rebuild that a crash cut after the old table was dropped', async () => {
+    const tableName = 'baton-half-rebuilt';
+    // What a crash leaves: the items only in the side table, the table itself gone.
+    await ensureTable(harness.dynamo.client, `${tableName}-rebuild`);
+    const side = new DynamoDBCheckpointStorage({
+      client: harness.dynamo.client,
+      tableName: `${tableName}-rebuild`,
+    });
+    const id = newConversationId();
+    await saveChain(side, id, 2);
+
+    await ensureTable(harness.dynamo.client, tableName, { timeoutMs: 10_000, rebuildToAddIndex: true });
+    const storage = new DynamoDBCheckpointStorage({ client: harness.dynamo.client, tableName });
+    expect((await storage.getLatest({ conversationId: id }))?.conversationVersion).toBe(2);
+    expect(await storage.listInterrupted()).toEqual([]);
+    const { TableNames } = await harness.dynamo.client.send(new ListTablesCommand({}));
+    expect(TableNames).not.toContain(`${tableName}-rebuild`);
   });
 });

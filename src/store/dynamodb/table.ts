@@ -2,7 +2,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateTableCommandInput, DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb';
-import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { describe, rebuildWithIndex } from './table-rebuild.js';
 
 /**
  * The TTL attribute (epoch seconds) on every item. Enable TTL on it in IaC (CDK `timeToLiveAttribute:
@@ -55,12 +56,18 @@ export function checkpointTableDefinition(tableName: string): CreateTableCommand
 export interface EnsureTableOptions {
   /** Give up waiting for the table to become ACTIVE after this long (default 60 s). */
   timeoutMs?: number;
+  /**
+   * When the table lacks the interrupted index and the endpoint cannot add one (dynalite), copy its items
+   * aside, create it again with the index and copy them back. Only for a local table no other process uses
+   * (the embedded store); an interrupted rebuild is finished by the next call.
+   */
+  rebuildToAddIndex?: boolean;
 }
 
 /**
  * Creates the table if it is missing and waits until it is ACTIVE; adds the {@link INTERRUPTED_INDEX} to a
  * table made before it existed (DynamoDB and DynamoDB Local can; dynalite cannot add an index to an existing
- * table, and listInterrupted then says so). Meant for local development and tests.
+ * table: see `rebuildToAddIndex`, else listInterrupted says so). Meant for local development and tests.
  */
 export async function ensureTable(
   client: DynamoDBClient,
@@ -69,7 +76,16 @@ export async function ensureTable(
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
+  const source = { definition: checkpointTableDefinition, hasIndex: hasInterruptedIndex };
   let table = await describe(client, tableName);
+  if (table !== undefined && !hasInterruptedIndex(table) && table.TableStatus === 'ACTIVE') {
+    const added = await addInterruptedIndex(client, tableName);
+    if (!added && options.rebuildToAddIndex) await rebuildWithIndex(client, tableName, source, timeoutMs);
+  } else if (options.rebuildToAddIndex) {
+    // Finishes a rebuild a crash interrupted (the table may be missing then); nothing to do otherwise.
+    await rebuildWithIndex(client, tableName, source, timeoutMs);
+  }
+  table = await describe(client, tableName);
   if (table === undefined) {
     try {
       await client.send(new CreateTableCommand(checkpointTableDefinition(tableName)));
@@ -77,8 +93,6 @@ export async function ensureTable(
       // Another process created it first: wait for it like for our own.
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
     }
-  } else if (!hasInterruptedIndex(table) && table.TableStatus === 'ACTIVE') {
-    await addInterruptedIndex(client, tableName);
   }
   for (let delay = 50; ; delay = Math.min(delay * 2, 2_000)) {
     table = await describe(client, tableName);
@@ -99,7 +113,8 @@ function hasInterruptedIndex(table: TableDescription): boolean {
   return (table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === INTERRUPTED_INDEX);
 }
 
-async function addInterruptedIndex(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Whether the endpoint accepted adding the index (dynalite answers ValidationException: it cannot). */
+async function addInterruptedIndex(client: DynamoDBClient, tableName: string): Promise<boolean> {
   const definition = checkpointTableDefinition(tableName);
   const index = definition.GlobalSecondaryIndexes![0]!;
   try {
@@ -114,19 +129,10 @@ async function addInterruptedIndex(client: DynamoDBClient, tableName: string): P
         ],
       }),
     );
+    return true;
   } catch (error) {
-    // dynalite answers ValidationException: it cannot add indexes. The table still works for everything
-    // but listInterrupted, whose error names the fix.
+    // The table still works for everything but listInterrupted, whose error names the fix.
     if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
-  }
-}
-
-async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
-  try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return Table ?? {};
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
-    throw error;
+    return false;
   }
 }
