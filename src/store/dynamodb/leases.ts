@@ -111,10 +111,10 @@ export class DynamoDBLeases {
         (await hasPendingInbound(this.options.client, this.options.tableName, conversationId));
       const values: Item = { ':owner': { S: lease.owner }, ':token': n(lease.token), ':zero': n(0) };
       let condition = '#owner = :owner AND #token = :token';
-      const keys: Array<keyof typeof NAMES> = ['#owner', '#token', '#until', '#due'];
-      if (!pending) {
+      const keys: Array<keyof typeof NAMES> = ['#owner', '#token', '#until', '#due', '#shard'];
+      if (pending) values[':shard'] = { S: interruptedShard(conversationId) };
+      else {
         // Nothing waits as of `seq`: a put since then changes it, so this release fails and looks again.
-        keys.push('#shard');
         if (seq === 0) condition += ' AND attribute_not_exists(#seq)';
         else {
           condition += ' AND #seq = :seq';
@@ -124,7 +124,7 @@ export class DynamoDBLeases {
       try {
         await this.update(conversationId, {
           UpdateExpression: pending
-            ? 'REMOVE #owner SET #until = :zero, #due = :zero'
+            ? 'REMOVE #owner SET #until = :zero, #due = :zero, #shard = :shard'
             : 'REMOVE #owner, #shard, #due SET #until = :zero',
           ConditionExpression: condition,
           ExpressionAttributeNames: {
