@@ -64,6 +64,17 @@ export class BatonStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The sparse index that finds interrupted conversations at start-up without a scan (same as the app's).
+    const [interrupted] = checkpointTableDefinition('baton').GlobalSecondaryIndexes ?? [];
+    const indexKey = (type: 'HASH' | 'RANGE') => interrupted?.KeySchema?.find((k) => k.KeyType === type);
+    if (interrupted?.IndexName) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: interrupted.IndexName,
+        partitionKey: { name: indexKey('HASH')!.AttributeName!, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: indexKey('RANGE')!.AttributeName!, type: dynamodb.AttributeType.NUMBER },
+        projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+      });
+    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       fifo: true,

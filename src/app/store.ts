@@ -45,7 +45,8 @@ export async function createAppStore(config: AppConfig): Promise<AppStore> {
   try {
     dynamo = await startEmbeddedDynamo({ path });
     const storage = new DynamoDBCheckpointStorage({ client: dynamo.client, tableName: EMBEDDED_TABLE });
-    await storage.ensureTable({ timeoutMs: 15_000 });
+    // A data folder from before the interrupted index gets it (dynalite cannot add one in place).
+    await storage.ensureTable({ timeoutMs: 15_000, rebuildToAddIndex: true });
     const started = dynamo;
     return {
       storage,

@@ -33,6 +33,12 @@ export interface CheckpointWrite {
   messages: JsonObject[];
   /** The full (small) head state after this step. */
   state: JsonObject;
+  /**
+   * The writer's lease token (`Lease.token`). When given, the save succeeds only while it is the
+   * conversation's current token (an expired lease nobody took over still is), else it throws
+   * `LeaseLostError`: a runner that was overtaken can never overwrite the newer runner's state.
+   */
+  leaseToken?: number;
 }
 
 /** A checkpoint's identity without its content: cheap to list. */
@@ -60,7 +66,10 @@ export interface CheckpointQuery {
 }
 
 export interface CheckpointStorage {
-  /** Appends one step. Throws {@link ConcurrentUpdateError} when `expectedVersion` is stale. */
+  /**
+   * Appends one step. Throws {@link ConcurrentUpdateError} when `expectedVersion` is stale, and
+   * `LeaseLostError` when `leaseToken` is given and no longer current.
+   */
   save(write: CheckpointWrite): Promise<CheckpointInfo>;
   /**
    * Loads a materialized checkpoint, or `undefined` if there is none with that id. Backends partitioned by

@@ -1,6 +1,6 @@
 /** The file store's on-disk layout and records: names, schemas, atomic writes and validated reads. */
 import { createHash, randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { assertValidCheckpointId, CHECKPOINT_ID_PATTERN } from './checkpoint-id.js';
@@ -11,7 +11,8 @@ import { stepPayloadSchema } from './step-payload.js';
 /*
  * <storagePath>/<conversation folder>/
  *   .head.json           version, latest checkpoint, conversation id
- *   .lock                present while a writer holds the conversation
+ *   .lock                present while a writer holds the conversation (names its owner process)
+ *   .control.json        the conversation's lease and inbox (file-control.ts)
  *   <checkpointId>.json  one step: links + its messages and state
  * Checkpoint ids never contain ".", so no checkpoint file can be mistaken for the head, the lock or a temp file.
  */
@@ -107,7 +108,11 @@ export function readStepFile(path: string): Promise<StepFile | undefined> {
 }
 
 /** `undefined` when the file does not exist; a corrupt or foreign file is an error that names it. */
-async function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T | undefined> {
+export async function readJsonFile<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  what: string,
+): Promise<T | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -135,9 +140,27 @@ async function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string)
  * Readers see the old file or the new one, never a part: the data goes to a temp file in the same folder,
  * is flushed, and is renamed over the target (rename is atomic within one filesystem).
  */
-export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+export async function writeJsonFileAtomic(
+  path: string,
+  value: unknown,
+  options: { createFolder?: boolean } = {},
+): Promise<void> {
+  if (options.createFolder) await mkdir(dirname(path), { recursive: true });
+  const prepared = await prepareJsonFile(path, value);
+  await prepared.commit();
+}
+
+export interface PreparedFile {
+  /** Renames the flushed temp file over the target: one syscall, so a check just before it stays true. */
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** The slow half of an atomic write (write + flush a temp file), so the rename can follow a last check. */
+export async function prepareJsonFile(path: string, value: unknown): Promise<PreparedFile> {
   const text = `${JSON.stringify(value)}\n`;
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  const abort = () => rm(temp, { force: true });
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -146,13 +169,44 @@ export async function writeJsonFileAtomic(path: string, value: unknown): Promise
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    await abort();
     throw error;
   }
+  return {
+    commit: async () => {
+      try {
+        await rename(temp, path);
+      } catch (error) {
+        await abort();
+        throw error;
+      }
+    },
+    abort,
+  };
 }
 
 export function errorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** Whether a path exists (any other error is one). */
+export async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: unknown) => {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw error;
+    },
+  );
+}
+
+/** A folder's entry names; none when it does not exist. */
+export async function listFolder(folder: string): Promise<string[]> {
+  try {
+    return await readdir(folder);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return [];
+    throw error;
+  }
 }

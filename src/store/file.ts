@@ -1,10 +1,11 @@
 /**
  * A checkpoint store on the local filesystem: one folder per conversation, one JSON file per step, a small head
- * file per conversation. For local development and single-host deployments; see `file-lock.ts` for what the
+ * file per conversation, plus the conversation's lease and inbox (file-control.ts). For local development and
+ * single-host deployments, where several processes may share one folder; see `file-lock.ts` for what the
  * locking guarantees across processes.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assertValidCheckpointId } from './checkpoint-id.js';
 import type { StepRecord } from './checkpoint-log.js';
@@ -21,18 +22,31 @@ import type {
   CheckpointQuery,
   CheckpointStorage,
   CheckpointWrite,
+  JsonObject,
   WorkflowCheckpoint,
 } from './checkpoint-storage.js';
 import { CheckpointCorruptError, ConcurrentUpdateError } from './checkpoint-storage.js';
+import {
+  acquireLease,
+  assertCurrentToken,
+  completeInbound,
+  pendingItems,
+  putInbound,
+  releaseLease,
+  renewLease,
+} from './conversation-control.js';
+import { FileControls } from './file-control.js';
 import { FileLocks } from './file-lock.js';
 import type { HeadFile, StepFile } from './file-records.js';
 import {
   conversationFolderName,
-  errorCode,
+  exists,
   HEAD_FILE,
   headFile,
   isConversationFolderName,
   LOCK_FILE,
+  listFolder,
+  prepareJsonFile,
   readHeadFile,
   readStepFile,
   stepFile,
@@ -41,6 +55,15 @@ import {
   stepRecordOf,
   writeJsonFileAtomic,
 } from './file-records.js';
+import type { InboxItem, PutInboundResult, TurnInbox } from './inbox.js';
+import { assertValidDeliveryId, DEFAULT_INBOX_TOMBSTONE_SECONDS, serializeInboundPayload } from './inbox.js';
+import type { AcquireLeaseOptions, Lease, LeaseStore, ListInterruptedOptions } from './lease.js';
+import {
+  assertValidLease,
+  assertValidLeaseOwner,
+  assertValidLeaseTtl,
+  assertValidListLimit,
+} from './lease.js';
 import { DuplicateCheckpointIdError } from './storage-errors.js';
 import {
   assertUsableParent,
@@ -54,10 +77,15 @@ export interface FileCheckpointStorageOptions {
   /** How long a write waits for another process writing the same conversation (default 15 s). */
   lockTimeoutMs?: number;
   /**
-   * A lock file older than this was left by a crashed process and is removed (default 10 s; writes hold the
-   * lock for milliseconds). Keep it below lockTimeoutMs so writers outwait a crashed holder.
+   * A lock file whose owner cannot be checked (another host on a network mount) is removed once older than
+   * this (default 10 s; writes hold the lock for milliseconds). A lock of a dead process on this host is
+   * removed at once, and one of a live process never. Keep it below lockTimeoutMs.
    */
   staleLockMs?: number;
+  /** Milliseconds since the epoch, for leases and the inbox; injectable for tests. */
+  now?: () => number;
+  /** How long finished inbox deliveries are remembered for dedupe (default 24 h). */
+  inboxTombstoneSeconds?: number;
 }
 
 /** Files read at once while loading a conversation: enough for speed, well below open-file limits. */
@@ -68,9 +96,11 @@ interface LoadedConversation {
   files: Map<string, StepFile>;
 }
 
-export class FileCheckpointStorage implements CheckpointStorage {
+export class FileCheckpointStorage implements CheckpointStorage, LeaseStore, TurnInbox {
   readonly storagePath: string;
   private readonly locks: FileLocks;
+  private readonly controls: FileControls;
+  private readonly now: () => number;
 
   constructor(options: FileCheckpointStorageOptions) {
     if (typeof options?.storagePath !== 'string' || options.storagePath.length === 0) {
@@ -81,12 +111,22 @@ export class FileCheckpointStorage implements CheckpointStorage {
       lockTimeoutMs: options.lockTimeoutMs ?? 15_000,
       staleLockMs: options.staleLockMs ?? 10_000,
     });
+    this.now = options.now ?? Date.now;
+    this.controls = new FileControls({
+      storagePath: this.storagePath,
+      locks: this.locks,
+      now: this.now,
+      tombstoneMs: (options.inboxTombstoneSeconds ?? DEFAULT_INBOX_TOMBSTONE_SECONDS) * 1000,
+    });
   }
 
   async save(write: CheckpointWrite): Promise<CheckpointInfo> {
     validateCheckpointWrite(write);
     const folder = this.folderOf(write.conversationId);
     return this.locks.withLock(join(folder, LOCK_FILE), async () => {
+      // Fencing first: an overtaken runner must learn it lost the lease, not retry on a version conflict.
+      const control = await this.controls.read(write.conversationId);
+      assertCurrentToken(control, write.conversationId, write.leaseToken);
       const head = await this.readHead(folder, write.conversationId);
       if ((head?.version ?? 0) !== write.expectedVersion) {
         throw new ConcurrentUpdateError(write.conversationId, write.expectedVersion, head?.version);
@@ -102,12 +142,31 @@ export class FileCheckpointStorage implements CheckpointStorage {
       const record = newStepRecord(write, head?.latest ?? null);
       const payload = { messages: write.messages, state: write.state };
       // The step first, then the head that commits it: a crash in between leaves an orphan step, ignored.
-      await writeJsonFileAtomic(join(folder, stepFileName(record.checkpointId)), stepFile(record, payload));
+      const stepPath = join(folder, stepFileName(record.checkpointId));
+      await writeJsonFileAtomic(stepPath, stepFile(record, payload));
       const newHead = { version: record.version, latest: record.checkpointId };
-      await writeJsonFileAtomic(
+      const prepared = await prepareJsonFile(
         join(folder, HEAD_FILE),
         headFile(write.conversationId, newHead, write.timestamp),
       );
+      // Compare-and-set: the lock keeps writers apart, but if this holder stalled and was overtaken anyway
+      // (an owner on another host is judged by age), the head or the lease moved on: never overwrite them.
+      // The head is written and flushed already, so only a rename follows the check.
+      const [headNow, controlNow] = await Promise.all([
+        this.readHead(folder, write.conversationId),
+        this.controls.read(write.conversationId),
+      ]);
+      try {
+        if (headNow?.version !== head?.version || headNow?.latest !== head?.latest) {
+          throw new ConcurrentUpdateError(write.conversationId, write.expectedVersion, headNow?.version);
+        }
+        assertCurrentToken(controlNow, write.conversationId, write.leaseToken);
+      } catch (error) {
+        await prepared.abort();
+        await rm(stepPath, { force: true });
+        throw error;
+      }
+      await prepared.commit();
       return toCheckpointInfo(record);
     });
   }
@@ -178,8 +237,67 @@ export class FileCheckpointStorage implements CheckpointStorage {
     const trash = join(this.storagePath, `.deleted-${randomUUID()}`);
     // One rename makes the whole conversation disappear at once; the slow removal happens after the lock is
     // released, so the lock file's inode cannot be reused while the lock still compares it.
-    await this.locks.withLock(join(folder, LOCK_FILE), () => rename(folder, trash));
+    await this.locks.withLock(join(folder, LOCK_FILE), async () => {
+      await rename(folder, trash);
+      await this.controls.removeEntry(conversationId);
+    });
     await rm(trash, { recursive: true, force: true });
+  }
+
+  async acquireLease(conversationId: string, options: AcquireLeaseOptions): Promise<Lease | undefined> {
+    assertValidConversationId(conversationId);
+    assertValidLeaseOwner(options?.owner);
+    assertValidLeaseTtl(options.ttlMs);
+    return this.controls.update(conversationId, (control) =>
+      acquireLease(control, conversationId, options.owner, options.ttlMs, this.now()),
+    );
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
+    assertValidLease(lease);
+    assertValidLeaseTtl(ttlMs);
+    assertValidConversationId(lease.conversationId);
+    return this.controls.update(lease.conversationId, (control) =>
+      renewLease(control, lease, ttlMs, this.now()),
+    );
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    assertValidLease(lease);
+    assertValidConversationId(lease.conversationId);
+    await this.controls.update(lease.conversationId, (control) => releaseLease(control, lease));
+  }
+
+  /** Reads the `.interrupted` index folder: one entry per conversation with a lease out or items waiting. */
+  async listInterrupted(options: ListInterruptedOptions = {}): Promise<string[]> {
+    assertValidListLimit(options);
+    return this.controls.listInterrupted(options.limit);
+  }
+
+  async putInbound(
+    conversationId: string,
+    deliveryId: string,
+    payload: JsonObject,
+  ): Promise<PutInboundResult> {
+    assertValidConversationId(conversationId);
+    assertValidDeliveryId(deliveryId);
+    const stored = JSON.parse(serializeInboundPayload(payload)) as JsonObject;
+    return this.controls.update(conversationId, (control) =>
+      putInbound(control, deliveryId, stored, this.now()),
+    );
+  }
+
+  async listInbound(conversationId: string): Promise<InboxItem[]> {
+    assertValidConversationId(conversationId);
+    return pendingItems(await this.controls.read(conversationId));
+  }
+
+  async completeInbound(conversationId: string, deliveryId: string, leaseToken: number): Promise<void> {
+    assertValidConversationId(conversationId);
+    assertValidDeliveryId(deliveryId);
+    await this.controls.update(conversationId, (control) =>
+      completeInbound(control, conversationId, deliveryId, leaseToken, this.now()),
+    );
   }
 
   private folderOf(conversationId: string): string {
@@ -264,24 +382,5 @@ export class FileCheckpointStorage implements CheckpointStorage {
       }
       return payload;
     });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (error: unknown) => {
-      if (errorCode(error) === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
-
-async function listFolder(folder: string): Promise<string[]> {
-  try {
-    return await readdir(folder);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return [];
-    throw error;
   }
 }

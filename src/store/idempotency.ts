@@ -22,6 +22,12 @@ export interface IdempotencyStore {
   claim(key: string, options?: ClaimOptions): Promise<boolean>;
   /** Marks the work done: the key can never be claimed again (until its record expires). */
   completeClaim(key: string): Promise<void>;
+  /**
+   * Frees an in-progress claim so the next `claim` (a retry of the same delivery) gets it at once instead of
+   * after the lease: for work that failed before it had any effect (e.g. the enqueue failed). A completed
+   * claim stays completed; an unknown key is a no-op.
+   */
+  releaseClaim(key: string): Promise<void>;
 }
 
 export const DEFAULT_CLAIM_LEASE_SECONDS = 300;
@@ -85,6 +91,12 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       expiresAt: now + (options.ttlSeconds ?? this.claimTtlSeconds) * 1000,
     });
     return true;
+  }
+
+  async releaseClaim(key: string): Promise<void> {
+    assertValidClaimKey(key);
+    const existing = this.claims.get(key);
+    if (existing !== undefined && !existing.done) this.claims.delete(key);
   }
 
   async completeClaim(key: string): Promise<void> {

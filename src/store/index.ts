@@ -1,4 +1,7 @@
-/** Checkpoint storage: the contract, the memory and file backends, and idempotency claims (DynamoDB: `baton/dynamodb`). */
+/**
+ * Checkpoint storage, conversation leases and the turn inbox: the contracts, the memory and file backends, and
+ * idempotency claims (DynamoDB: `baton/dynamodb`).
+ */
 export { CHECKPOINT_ID_PATTERN, createCheckpointId, isValidCheckpointId } from './checkpoint-id.js';
 export type {
   CheckpointInfo,
@@ -19,13 +22,23 @@ export {
   InMemoryIdempotencyStore,
   type InMemoryIdempotencyStoreOptions,
 } from './idempotency.js';
+export {
+  DEFAULT_INBOX_TOMBSTONE_SECONDS,
+  type InboxItem,
+  MAX_INBOUND_PAYLOAD_BYTES,
+  type PutInboundResult,
+  type TurnInbox,
+} from './inbox.js';
 export { InMemoryKeyValueStore, type KeyValueStore } from './key-value.js';
-export { InMemoryCheckpointStorage } from './memory.js';
+export type { AcquireLeaseOptions, Lease, LeaseStore, ListInterruptedOptions } from './lease.js';
+export { InMemoryCheckpointStorage, type InMemoryCheckpointStorageOptions } from './memory.js';
 export {
   AmbiguousCheckpointIdError,
   ConversationIdRequiredError,
   DuplicateCheckpointIdError,
   InvalidCheckpointIdError,
   InvalidCheckpointWriteError,
+  LeaseLostError,
+  UnknownDeliveryError,
   UnknownParentCheckpointError,
 } from './storage-errors.js';

@@ -71,3 +71,36 @@ export class AmbiguousCheckpointIdError extends Error {
     );
   }
 }
+
+/**
+ * A write fenced by a lease token (a save, completeInbound, renewLease) came from a runner whose lease is no
+ * longer current: another runner took the conversation over. Stop the turn; do not retry it with this lease.
+ */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor(
+    readonly conversationId: string,
+    readonly token: number,
+    /** The conversation's current token, when known (`undefined`: none was ever granted). */
+    readonly currentToken: number | undefined,
+  ) {
+    super(
+      `The lease on conversation "${conversationId}" with token ${token} is no longer current ` +
+        `(current: ${currentToken ?? 'none'}): another runner took the conversation over. Stop this turn.`,
+    );
+  }
+}
+
+/** completeInbound named a delivery the conversation's inbox never accepted (or forgot after its TTL). */
+export class UnknownDeliveryError extends Error {
+  override readonly name = 'UnknownDeliveryError';
+  constructor(
+    readonly conversationId: string,
+    readonly deliveryId: string,
+  ) {
+    super(
+      `Conversation "${conversationId}" has no inbox item for delivery "${deliveryId}": complete only items ` +
+        'returned by putInbound() or listInbound().',
+    );
+  }
+}

@@ -21,6 +21,7 @@ const writeSchema = z.object({
   timestamp: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO-8601 timestamp'),
   messages: z.array(jsonObjectSchema),
   state: jsonObjectSchema,
+  leaseToken: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export function validateCheckpointWrite(write: CheckpointWrite): void {

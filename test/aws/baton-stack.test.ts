@@ -33,12 +33,31 @@ describe('BatonStack', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: [
+      AttributeDefinitions: Match.arrayWith([
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
-      ],
+      ]),
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('has the sparse keys-only index that finds interrupted conversations, as the app defines it', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'intrShard', AttributeType: 'S' },
+        { AttributeName: 'intrDue', AttributeType: 'N' },
+      ]),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'interrupted',
+          KeySchema: [
+            { AttributeName: 'intrShard', KeyType: 'HASH' },
+            { AttributeName: 'intrDue', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
     });
   });
 
@@ -100,6 +119,8 @@ describe('BatonStack', () => {
       const s = JSON.stringify(resource);
       return (
         s === JSON.stringify({ 'Fn::GetAtt': [table, 'Arn'] }) ||
+        // The table's own indexes (the sparse index of interrupted conversations).
+        s === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] }) ||
         s === JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] }) ||
         s.includes(`:secret:${SECRET}-??????`)
       );

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointId } from '../../src/store/checkpoint-id.js';
 import { CheckpointCorruptError } from '../../src/store/checkpoint-storage.js';
@@ -11,6 +17,7 @@ import { checkpointTableDefinition, ensureTable } from '../../src/store/dynamodb
 import { InvalidCheckpointWriteError } from '../../src/store/storage-errors.js';
 import { describeCheckpointStorage, message, newConversationId, saveChain, writeOf } from './conformance.js';
 import { useDynalite } from './dynalite-harness.js';
+import { describeLeaseStore } from './lease-conformance.js';
 
 const harness = useDynalite();
 let sharedTable: Promise<string> | undefined;
@@ -22,6 +29,17 @@ describeCheckpointStorage(
     return new DynamoDBCheckpointStorage({ client: harness.dynamo.client, tableName: await sharedTable });
   },
   { partitioned: true },
+);
+
+// A table per test: listInterrupted must return exactly the conversations a test made interrupted.
+describeLeaseStore(
+  'DynamoDBCheckpointStorage',
+  async (now) =>
+    new DynamoDBCheckpointStorage({
+      client: harness.dynamo.client,
+      tableName: await harness.newTable(),
+      now,
+    }),
 );
 
 describe('DynamoDBCheckpointStorage specifics', () => {
@@ -163,5 +181,64 @@ describe('DynamoDBCheckpointStorage specifics', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('DynamoDBCheckpointStorage on a table made before the interrupted index', () => {
+  it('keeps working and says how to add the index when listInterrupted needs it', async () => {
+    const tableName = 'baton-legacy-table';
+    const { GlobalSecondaryIndexes: _index, ...legacy } = checkpointTableDefinition(tableName);
+    await harness.dynamo.client.send(
+      new CreateTableCommand({
+        ...legacy,
+        AttributeDefinitions: legacy.AttributeDefinitions?.filter((a) =>
+          ['pk', 'sk'].includes(a.AttributeName!),
+        ),
+      }),
+    );
+    // dynalite cannot add an index to an existing table; ensureTable must not fail because of it.
+    await ensureTable(harness.dynamo.client, tableName, { timeoutMs: 5_000 });
+    const storage = new DynamoDBCheckpointStorage({ client: harness.dynamo.client, tableName });
+    const id = newConversationId();
+    const lease = await storage.acquireLease(id, { owner: 'a', ttlMs: 60_000 });
+    await storage.putInbound(id, 'Ev1', { text: 'hi' });
+    await storage.save(writeOf(id, null, [message('hi')], { leaseToken: lease!.token }));
+    expect((await storage.listInbound(id)).map((item) => item.deliveryId)).toEqual(['Ev1']);
+    await expect(storage.listInterrupted()).rejects.toThrow(
+      /no "interrupted" index.*checkpointTableDefinition/s,
+    );
+
+    // The embedded store's way out: rebuild the table with the index, keeping every item.
+    await ensureTable(harness.dynamo.client, tableName, { timeoutMs: 10_000, rebuildToAddIndex: true });
+    expect(await storage.listInterrupted()).toEqual([]);
+    expect((await storage.getLatest({ conversationId: id }))?.messages).toEqual([message('hi')]);
+    expect((await storage.listInbound(id)).map((item) => item.deliveryId)).toEqual(['Ev1']);
+    // Its index entry came along: released with an item waiting, it is interrupted.
+    await storage.releaseLease(lease!);
+    expect(await storage.listInterrupted()).toEqual([id]);
+    const next = await storage.acquireLease(id, { owner: 'b', ttlMs: 60_000 });
+    expect(next?.token).toBe(2);
+    await storage.completeInbound(id, 'Ev1', next!.token);
+    await storage.releaseLease(next!);
+    expect(await storage.listInterrupted()).toEqual([]);
+  });
+
+  it('finishes a rebuild that a crash cut after the old table was dropped', async () => {
+    const tableName = 'baton-half-rebuilt';
+    // What a crash leaves: the items only in the side table, the table itself gone.
+    await ensureTable(harness.dynamo.client, `${tableName}-rebuild`);
+    const side = new DynamoDBCheckpointStorage({
+      client: harness.dynamo.client,
+      tableName: `${tableName}-rebuild`,
+    });
+    const id = newConversationId();
+    await saveChain(side, id, 2);
+
+    await ensureTable(harness.dynamo.client, tableName, { timeoutMs: 10_000, rebuildToAddIndex: true });
+    const storage = new DynamoDBCheckpointStorage({ client: harness.dynamo.client, tableName });
+    expect((await storage.getLatest({ conversationId: id }))?.conversationVersion).toBe(2);
+    expect(await storage.listInterrupted()).toEqual([]);
+    const { TableNames } = await harness.dynamo.client.send(new ListTablesCommand({}));
+    expect(TableNames).not.toContain(`${tableName}-rebuild`);
   });
 });

@@ -12,7 +12,11 @@ export type Fault =
   /** 500 InternalServerError: the SDK retries. */
   | 'server-error'
   /** Forward the request (it takes effect), then answer 500 as if the response were lost. */
-  | 'lose-response';
+  | 'lose-response'
+  /** Close the connection without forwarding: the request never reached DynamoDB. */
+  | 'drop-before'
+  /** Forward the request (it takes effect), then close the connection without answering. */
+  | 'drop-after';
 
 export interface FaultRule {
   /** DynamoDB operation, e.g. "UpdateItem". */
@@ -34,7 +38,9 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const ERRORS: Record<Exclude<Fault, 'lose-response'>, { status: number; type: string; message: string }> = {
+type ErrorFault = 'throttle' | 'server-error';
+
+const ERRORS: Record<ErrorFault, { status: number; type: string; message: string }> = {
   throttle: {
     status: 400,
     type: 'ThrottlingException',
@@ -43,7 +49,7 @@ const ERRORS: Record<Exclude<Fault, 'lose-response'>, { status: number; type: st
   'server-error': { status: 500, type: 'InternalServerError', message: 'Internal server error' },
 };
 
-function sendError(res: ServerResponse, fault: Exclude<Fault, 'lose-response'>): void {
+function sendError(res: ServerResponse, fault: ErrorFault): void {
   const { status, type, message } = ERRORS[fault];
   const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
   res.writeHead(status, {
@@ -94,8 +100,10 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
       if (rule) rule.times -= 1;
       if (rule?.before) await rule.before();
       if (rule?.fault === 'throttle' || rule?.fault === 'server-error') return sendError(res, rule.fault);
+      if (rule?.fault === 'drop-before') return void req.socket.destroy();
       const answer = await forward(target, req, body);
       if (rule?.fault === 'lose-response') return sendError(res, 'server-error');
+      if (rule?.fault === 'drop-after') return void req.socket.destroy();
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
     } catch (error) {

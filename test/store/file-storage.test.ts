@@ -7,6 +7,7 @@ import { CheckpointCorruptError, ConcurrentUpdateError } from '../../src/store/c
 import { FileCheckpointStorage } from '../../src/store/file.js';
 import { InvalidCheckpointIdError } from '../../src/store/storage-errors.js';
 import { describeCheckpointStorage, message, newConversationId, saveChain, writeOf } from './conformance.js';
+import { describeLeaseStore } from './lease-conformance.js';
 
 let root: string;
 beforeAll(async () => {
@@ -31,6 +32,11 @@ async function filesUnder(folder: string): Promise<string[]> {
 describeCheckpointStorage(
   'FileCheckpointStorage',
   async () => new FileCheckpointStorage({ storagePath: await freshFolder() }),
+);
+
+describeLeaseStore(
+  'FileCheckpointStorage',
+  async (now) => new FileCheckpointStorage({ storagePath: await freshFolder(), now }),
 );
 
 describe('FileCheckpointStorage on disk', () => {

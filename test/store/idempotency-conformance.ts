@@ -67,6 +67,20 @@ export function describeIdempotencyStore(
       expect(await store.claim(key)).toBe(true);
     });
 
+    it('lets a retry take a released claim at once, but never frees a completed one', async () => {
+      const { store } = await setup();
+      const key = newKey();
+      expect(await store.claim(key, { leaseSeconds: 300 })).toBe(true);
+      expect(await store.claim(key)).toBe(false);
+      await store.releaseClaim(key);
+      expect(await store.claim(key, { leaseSeconds: 300 })).toBe(true);
+      expect(await store.claim(key)).toBe(false);
+      await store.completeClaim(key);
+      await store.releaseClaim(key);
+      expect(await store.claim(key)).toBe(false);
+      await store.releaseClaim(newKey());
+    });
+
     it('rejects empty keys and nonsense durations', async () => {
       const { store } = await setup();
       await expect(store.claim('')).rejects.toThrow(/claim key/);

@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ClaimOptions, IdempotencyStore } from '../idempotency.js';
 import {
   assertValidClaimKey,
@@ -103,5 +103,24 @@ export class DynamoDBIdempotencyStore implements IdempotencyStore {
         },
       }),
     );
+  }
+
+  async releaseClaim(key: string): Promise<void> {
+    assertValidClaimKey(key);
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: claimPk(key) }, sk: { S: CLAIM_SK } },
+          // Never un-complete finished work: only an in-progress claim is freed.
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' } },
+        }),
+      );
+    } catch (error) {
+      // Already gone (a retried delete that landed), never claimed, or done: nothing to free.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 }

@@ -4,14 +4,14 @@ import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { HeadRecord, StepRecord } from '../checkpoint-log.js';
 import { CheckpointCorruptError } from '../checkpoint-storage.js';
 import type { StepPayload } from '../step-payload.js';
-import type { Item, StoredStep } from './items.js';
+import type { Item, StoredHead, StoredStep } from './items.js';
 import { readChunkItem, readExpiresAt, readHeadItem, readStepItem } from './items.js';
 import { HEAD_SK, parseSortKey, stepSk } from './keys.js';
 import type { LargePayloadStore } from './large-payload-store.js';
 import { decodePayload } from './payload-codec.js';
 
 export interface ConversationItems {
-  head: { head: HeadRecord; expiresAt: number } | undefined;
+  head: StoredHead | undefined;
   steps: Map<string, StoredStep>;
   /** Chunk bytes by checkpoint id, then chunk index (only when payloads were read). */
   chunks: Map<string, Map<number, Uint8Array>>;
@@ -36,6 +36,7 @@ export const METADATA_ATTRIBUTES = [
   'ext',
   'deleted',
   'expiresAt',
+  'leaseToken',
 ];
 
 export interface ReadOptions {
@@ -49,13 +50,20 @@ export interface LiveHead extends HeadRecord {
   expiresAt: number;
 }
 
-/** The head as of now (strongly consistent), or undefined when there is none or it expired. */
-export async function readLiveHead(
+export interface HeadState {
+  /** The committed head as of now, or undefined when there is none or it expired. */
+  live: LiveHead | undefined;
+  /** The conversation's current lease token (0: never granted); kept even when the head expired. */
+  leaseToken: number;
+}
+
+/** The head item read strongly consistent: what a save checks its version and fencing token against. */
+export async function readHeadState(
   client: DynamoDBClient,
   tableName: string,
   conversationId: string,
   nowSeconds: number,
-): Promise<LiveHead | undefined> {
+): Promise<HeadState> {
   const { Item: item } = await client.send(
     new GetItemCommand({
       TableName: tableName,
@@ -63,9 +71,10 @@ export async function readLiveHead(
       ConsistentRead: true,
     }),
   );
-  if (item === undefined || (readExpiresAt(item) ?? 0) <= nowSeconds) return undefined;
-  const { head, expiresAt } = readHeadItem(item);
-  return { ...head, expiresAt };
+  if (item === undefined) return { live: undefined, leaseToken: 0 };
+  const { head, expiresAt, leaseToken } = readHeadItem(item);
+  const live = head !== undefined && expiresAt > nowSeconds ? { ...head, expiresAt } : undefined;
+  return { live, leaseToken };
 }
 
 /** One step's links without its payload, or undefined when there is none or it expired. */

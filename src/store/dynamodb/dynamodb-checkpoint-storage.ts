@@ -20,29 +20,42 @@ import type {
   CheckpointQuery,
   CheckpointStorage,
   CheckpointWrite,
+  JsonObject,
   WorkflowCheckpoint,
 } from '../checkpoint-storage.js';
 import { ConcurrentUpdateError } from '../checkpoint-storage.js';
 import type { ClaimOptions, IdempotencyStore } from '../idempotency.js';
+import type { InboxItem, PutInboundResult, TurnInbox } from '../inbox.js';
+import { assertValidDeliveryId, DEFAULT_INBOX_TOMBSTONE_SECONDS, serializeInboundPayload } from '../inbox.js';
+import type { AcquireLeaseOptions, Lease, LeaseStore, ListInterruptedOptions } from '../lease.js';
+import {
+  assertValidLease,
+  assertValidLeaseOwner,
+  assertValidLeaseTtl,
+  assertValidListLimit,
+} from '../lease.js';
 import { ConversationIdRequiredError, DuplicateCheckpointIdError } from '../storage-errors.js';
 import { assertUsableParent, validateCheckpointWrite } from '../write-validation.js';
 import { deleteItems } from './batch-delete.js';
 import { DynamoDBIdempotencyStore } from './claims.js';
 import { createDynamoDBClient } from './client.js';
-import type { ConversationItems, LiveHead } from './conversation-reader.js';
+import type { ConversationItems } from './conversation-reader.js';
 import {
   queryPartition,
   readConversation,
-  readLiveHead,
+  readHeadState,
   readStepMetadata,
   readStepPayload,
 } from './conversation-reader.js';
-import { attemptsOf, isConditionalCheckFailed } from './errors.js';
+import { isConditionalCheckFailed } from './errors.js';
+import { assertFence, commitHead } from './head-commit.js';
+import { DynamoDBInbox } from './inbox.js';
 import { itemSize } from './item-size.js';
 import type { Item } from './items.js';
 import { headItem } from './items.js';
 import { assertDynamoConversationId, HEAD_SK, stepSk } from './keys.js';
 import type { LargePayloadStore } from './large-payload-store.js';
+import { DynamoDBLeases } from './leases.js';
 import { stepItems } from './step-items.js';
 import type { EnsureTableOptions } from './table.js';
 import { ensureTable } from './table.js';
@@ -74,6 +87,8 @@ export interface DynamoDBCheckpointStorageOptions {
   ttlSeconds?: number;
   /** How long idempotency claims are kept (default 24 h). */
   claimTtlSeconds?: number;
+  /** How long finished inbox deliveries are remembered for dedupe (default 24 h). */
+  inboxTombstoneSeconds?: number;
   /** Payloads over 350 KB go here instead of into chunk items (usually S3; see LargePayloadStore). */
   s3?: LargePayloadStore;
   /** Milliseconds since the epoch; injectable for tests. */
@@ -81,7 +96,7 @@ export interface DynamoDBCheckpointStorageOptions {
   onWrite?: (metrics: CheckpointWriteMetrics) => void;
 }
 
-export class DynamoDBCheckpointStorage implements CheckpointStorage, IdempotencyStore {
+export class DynamoDBCheckpointStorage implements CheckpointStorage, IdempotencyStore, LeaseStore, TurnInbox {
   readonly tableName: string;
   readonly client: DynamoDBClient;
   private readonly ownsClient: boolean;
@@ -90,6 +105,8 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
   private readonly now: () => number;
   private readonly onWrite: ((metrics: CheckpointWriteMetrics) => void) | undefined;
   private readonly claims: DynamoDBIdempotencyStore;
+  private readonly leases: DynamoDBLeases;
+  private readonly inbox: DynamoDBInbox;
 
   constructor(options: DynamoDBCheckpointStorageOptions) {
     const tableName = options?.tableName;
@@ -116,6 +133,12 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
       claimTtlSeconds: options.claimTtlSeconds,
       now: this.now,
     });
+    const shared = { client: this.client, tableName, conversationTtlSeconds: ttlSeconds, now: this.now };
+    this.leases = new DynamoDBLeases(shared);
+    this.inbox = new DynamoDBInbox({
+      ...shared,
+      tombstoneSeconds: options.inboxTombstoneSeconds ?? DEFAULT_INBOX_TOMBSTONE_SECONDS,
+    });
   }
 
   /** Creates the table if missing (local development; use IaC in AWS) and waits until it is ACTIVE. */
@@ -136,12 +159,15 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
     const nowSeconds = Math.floor(nowMs / 1000);
 
     // Read first: a stale writer fails here without writing anything.
-    const [head, parent] = await Promise.all([
-      readLiveHead(this.client, this.tableName, conversationId, nowSeconds),
+    const [state, parent] = await Promise.all([
+      readHeadState(this.client, this.tableName, conversationId, nowSeconds),
       write.parentCheckpointId === null
         ? undefined
         : readStepMetadata(this.client, this.tableName, conversationId, write.parentCheckpointId, nowSeconds),
     ]);
+    // Fencing first: an overtaken runner must learn it lost the lease, not retry on a version conflict.
+    assertFence(write, state.leaseToken);
+    const head = state.live;
     if ((head?.version ?? 0) !== write.expectedVersion) {
       throw new ConcurrentUpdateError(conversationId, write.expectedVersion, head?.version);
     }
@@ -163,7 +189,19 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
     await Promise.all(
       chunks.map((chunk) => this.client.send(new PutItemCommand({ TableName: this.tableName, Item: chunk }))),
     );
-    await this.commitHead(write, head, newHead, nowSeconds, [step, ...chunks]);
+    await commitHead({
+      client: this.client,
+      tableName: this.tableName,
+      write,
+      current: head,
+      next: newHead,
+      nowSeconds,
+      committedVersion: async () => {
+        const { log } = await this.readLog(conversationId, false);
+        return { committed: log.committedStep(checkpointId) !== undefined, version: log.version };
+      },
+      discard: () => this.removeUncommitted([step, ...chunks]),
+    });
 
     if (this.onWrite) {
       const sizes = [step, ...chunks, newHead].map(itemSize);
@@ -248,6 +286,59 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
     return this.claims.completeClaim(key);
   }
 
+  releaseClaim(key: string): Promise<void> {
+    return this.claims.releaseClaim(key);
+  }
+
+  async acquireLease(conversationId: string, options: AcquireLeaseOptions): Promise<Lease | undefined> {
+    assertDynamoConversationId(conversationId);
+    assertValidLeaseOwner(options?.owner);
+    assertValidLeaseTtl(options.ttlMs);
+    return this.leases.acquire(conversationId, options.owner, options.ttlMs);
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<Lease> {
+    assertValidLease(lease);
+    assertDynamoConversationId(lease.conversationId);
+    assertValidLeaseTtl(ttlMs);
+    return this.leases.renew(lease, ttlMs);
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    assertValidLease(lease);
+    assertDynamoConversationId(lease.conversationId);
+    await this.leases.release(lease);
+  }
+
+  /** Reads the sparse `interrupted` index (eventually consistent: an entry may show up a moment late). */
+  async listInterrupted(options: ListInterruptedOptions = {}): Promise<string[]> {
+    assertValidListLimit(options);
+    return this.leases.listInterrupted(options);
+  }
+
+  async putInbound(
+    conversationId: string,
+    deliveryId: string,
+    payload: JsonObject,
+  ): Promise<PutInboundResult> {
+    assertDynamoConversationId(conversationId);
+    assertValidDeliveryId(deliveryId);
+    return this.inbox.put(conversationId, deliveryId, serializeInboundPayload(payload));
+  }
+
+  async listInbound(conversationId: string): Promise<InboxItem[]> {
+    assertDynamoConversationId(conversationId);
+    return this.inbox.list(conversationId);
+  }
+
+  async completeInbound(conversationId: string, deliveryId: string, leaseToken: number): Promise<void> {
+    assertDynamoConversationId(conversationId);
+    assertValidDeliveryId(deliveryId);
+    await this.inbox.complete(conversationId, deliveryId, leaseToken, () =>
+      this.leases.currentToken(conversationId),
+    );
+  }
+
   private requireConversationId(conversationId: string | undefined, operation: string): string {
     if (conversationId === undefined)
       throw new ConversationIdRequiredError('DynamoDBCheckpointStorage', operation);
@@ -298,67 +389,6 @@ export class DynamoDBCheckpointStorage implements CheckpointStorage, Idempotency
       if (isConditionalCheckFailed(error))
         throw new DuplicateCheckpointIdError(record.conversationId, record.checkpointId);
       throw error;
-    }
-  }
-
-  /** The conditional head write that commits the step; a lost race becomes ConcurrentUpdateError. */
-  private async commitHead(
-    write: CheckpointWrite,
-    current: LiveHead | undefined,
-    next: Item,
-    nowSeconds: number,
-    written: Item[],
-  ): Promise<void> {
-    const now = { N: String(nowSeconds) };
-    try {
-      if (current === undefined) {
-        // A new conversation, or one whose previous life expired but is not yet removed by TTL.
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: next,
-            ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now',
-            ExpressionAttributeNames: { '#pk': 'pk', '#exp': 'expiresAt' },
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        );
-      } else {
-        await this.client.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: this.key(write.conversationId, HEAD_SK),
-            UpdateExpression: 'SET #v = :v, #latest = :latest, #updatedAt = :updatedAt',
-            // `latest` too: rules out an ABA where the conversation was deleted and rebuilt to the same version.
-            ConditionExpression: '#v = :expected AND #latest = :previous AND #exp > :now',
-            ExpressionAttributeNames: {
-              '#v': 'version',
-              '#latest': 'latest',
-              '#updatedAt': 'updatedAt',
-              '#exp': 'expiresAt',
-            },
-            ExpressionAttributeValues: {
-              ':v': next.version!,
-              ':latest': next.latest!,
-              ':updatedAt': next.updatedAt!,
-              ':expected': { N: String(current.version) },
-              ':previous': { S: current.latest },
-              ':now': now,
-            },
-          }),
-        );
-      }
-    } catch (error) {
-      // Anything else (a timeout, retries exhausted) may have landed: keep the step, it may be committed.
-      if (!isConditionalCheckFailed(error)) throw error;
-      // After an SDK retry the condition may have failed only because our own first attempt landed.
-      const { log } =
-        attemptsOf(error) > 1 ? await this.readLog(write.conversationId, false) : { log: undefined };
-      if (log?.committedStep(write.checkpointId) !== undefined) return;
-      await this.removeUncommitted(written);
-      const actual =
-        log?.version ??
-        (await readLiveHead(this.client, this.tableName, write.conversationId, nowSeconds))?.version;
-      throw new ConcurrentUpdateError(write.conversationId, write.expectedVersion, actual);
     }
   }
 

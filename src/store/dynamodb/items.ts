@@ -9,7 +9,7 @@ import type { PayloadEncoding } from './payload-codec.js';
 
 export type Item = Record<string, AttributeValue>;
 
-const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 1;
 
 /** Where a step's payload bytes are kept. */
 export type PayloadLocation =
@@ -102,12 +102,18 @@ const bin = z.object({ B: z.instanceof(Uint8Array) }).transform((v) => v.B);
 const schemaVersion = int.pipe(z.literal(SCHEMA_VERSION, `only schema version ${SCHEMA_VERSION} is known`));
 const expiresAt = z.object({ expiresAt: int });
 
-const headSchema = z.object({
-  schemaV: schemaVersion,
-  version: int.pipe(z.number().positive()),
-  latest: checkpointIdAttr,
-  expiresAt: int,
-});
+// A head may hold only a lease or an inbox counter: a conversation whose first turn has not committed yet.
+const headSchema = z
+  .object({
+    schemaV: schemaVersion,
+    version: int.pipe(z.number().positive()).optional(),
+    latest: checkpointIdAttr.optional(),
+    expiresAt: int,
+    leaseToken: int.pipe(z.number().nonnegative()).optional(),
+  })
+  .refine((head) => (head.version === undefined) === (head.latest === undefined), {
+    message: 'a head has both a version and a latest checkpoint, or neither',
+  });
 
 const stepSchema = z.object({
   schemaV: schemaVersion,
@@ -146,9 +152,24 @@ export function readExpiresAt(item: Item): number | undefined {
   return parsed.success ? parsed.data.expiresAt : undefined;
 }
 
-export function readHeadItem(item: Item): { head: HeadRecord; expiresAt: number } {
+export interface StoredHead {
+  /** `undefined` while no checkpoint was committed (the head holds only a lease or inbox counter). */
+  head: HeadRecord | undefined;
+  expiresAt: number;
+  /** The last granted lease token (0: never granted). */
+  leaseToken: number;
+}
+
+export function readHeadItem(item: Item): StoredHead {
   const head = parse(headSchema, item, 'conversation head');
-  return { head: { version: head.version, latest: head.latest }, expiresAt: head.expiresAt };
+  return {
+    head:
+      head.version === undefined || head.latest === undefined
+        ? undefined
+        : { version: head.version, latest: head.latest },
+    expiresAt: head.expiresAt,
+    leaseToken: head.leaseToken ?? 0,
+  };
 }
 
 export function readStepItem(item: Item, conversationId: string, checkpointId: string): StoredStep {

@@ -1,4 +1,5 @@
-/** The table's key schema: one partition per conversation (head + steps + chunks), one per claim. */
+/** The table's key schema: one partition per conversation (head + steps + chunks + inbox), one per claim. */
+import { createHash } from 'node:crypto';
 import { InvalidCheckpointWriteError } from '../storage-errors.js';
 import { assertValidConversationId } from '../write-validation.js';
 
@@ -25,6 +26,28 @@ export function chunkSk(checkpointId: string, index: number): string {
 }
 
 export const MAX_CHUNKS = 9999;
+
+/** An inbox item, by arrival order: zero-padded so the partition's sort order is the arrival order. */
+export function inboxSk(seq: number): string {
+  return `${INBOX_PREFIX}${String(seq).padStart(16, '0')}`;
+}
+export const INBOX_PREFIX = 'IN#';
+
+/** A delivery's dedupe marker (and, once done, its tombstone). */
+export function deliverySk(deliveryId: string): string {
+  return `DLV#${deliveryId}`;
+}
+
+/**
+ * The sparse `interrupted` index spreads its entries over this many partition values so that no single
+ * index partition takes every lease write; a sweep queries each of them.
+ */
+export const INTERRUPTED_SHARDS = 8;
+
+export function interruptedShard(conversationId: string): string {
+  const digest = createHash('sha256').update(conversationId, 'utf8').digest();
+  return String(digest.readUInt32BE(0) % INTERRUPTED_SHARDS);
+}
 
 export function claimPk(key: string): string {
   return `${CLAIM_PREFIX}${key}`;
