@@ -30,7 +30,7 @@ import { normalizeResponse, toUserInput } from './responses.js';
 import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
 import { type HeadState, HeadStateSchema } from './state.js';
-import { complete, driveAgents, pause, requestEvent } from './turn-runner.js';
+import { complete, driveAgents, pause, requestEvent, toolsRunThisTurn } from './turn-runner.js';
 
 export { WorkflowRunResult };
 
@@ -350,7 +350,11 @@ export class HandoffWorkflow {
       } catch {
         this.session = undefined;
       }
-      yield new WorkflowFailedEvent({ name: err.name, message: err.message }, session.head.activeAgent);
+      yield new WorkflowFailedEvent(
+        { name: err.name, message: err.message },
+        session.head.activeAgent,
+        toolsRunThisTurn(session.transcript),
+      );
       yield new WorkflowStatusEvent('failed');
       throw err;
     }
