@@ -7,3 +7,4 @@ export * from './agents/index.js';
 export * from './channels/index.js';
 export * from './handoff/index.js';
 export * from './store/index.js';
+export { BATON_ERROR_CODES, BatonError, type BatonErrorCode, isBatonError } from './errors.js';
