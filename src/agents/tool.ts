@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { BatonError } from '../errors.js';
 import type { FunctionCallContent, FunctionResultContent } from './messages.js';
 
 export type ApprovalMode = 'never_require' | 'always_require';
@@ -89,7 +90,8 @@ export interface FunctionTool {
 /** Tool (and agent) names must be valid function names for every major model API. */
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export class ToolDefinitionError extends Error {
+export class ToolDefinitionError extends BatonError {
+  readonly code = 'BATON_TOOL_DEFINITION';
   override readonly name = 'ToolDefinitionError';
 }
 
