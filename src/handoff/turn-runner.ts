@@ -8,7 +8,8 @@ import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
 import { addUsage, emptyUsage, type Usage, type UsageTotals } from '../agents/model.js';
 import type { HandoffDefinition } from './builder.js';
-import { agentView, splitAssistantMessage, visibleConversation } from './context.js';
+import { splitAssistantMessage, visibleConversation } from './context.js';
+import { agentContext } from './context-window.js';
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,
@@ -54,7 +55,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
     const responseIds: string[] = [];
     // Whether the agent's latest answer had anything a person can see (an empty answer must not look fine).
     let lastAnswerVisible = false;
-    const run = agent.runStream(agentView(session.transcript, agent.name), {
+    const run = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       conversationId: session.conversationId,
       ...(externalTools.length && def.handoffInstructions
