@@ -2,13 +2,7 @@
 import { UnknownRequestError } from '../handoff/errors.js';
 import { FunctionApprovalRequest } from '../handoff/requests.js';
 import type { HandoffWorkflow, RunOptions } from '../handoff/workflow.js';
-import type {
-  ApproverContext,
-  ApproverRule,
-  DecisionResult,
-  Inbound,
-  TurnSink,
-} from './conversation-driver.js';
+import type { ApproverContext, ApproverRule, DecisionResult, Inbound, TurnSink } from './driver-types.js';
 
 export async function decide(
   wf: HandoffWorkflow,

@@ -7,86 +7,38 @@
  * Channels render; they never route.
  */
 import { hostname } from 'node:os';
-import type { Content } from '../agents/messages.js';
-import { BatonError } from '../errors.js';
-import type { RequestInfoEvent, WorkflowEvent } from '../handoff/events.js';
-import type { FunctionApprovalRequest } from '../handoff/requests.js';
 import type { HandoffWorkflow } from '../handoff/workflow.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { InboxItem } from '../store/inbox.js';
 import { deliveryIdOf, inboundOf, inboxPayload, messageIdOf } from './delivery.js';
+import type { ApproverRule, Inbound, TurnResult, TurnSink } from './driver-types.js';
+import { LeaseWaitTimeoutError } from './driver-types.js';
 import { runLegacy } from './legacy-turn.js';
 import { type Logger, silentLogger } from './logger.js';
+
+export type {
+  ApproverContext,
+  ApproverRule,
+  ChannelUser,
+  DecisionResult,
+  Inbound,
+  TurnResult,
+  TurnSink,
+} from './driver-types.js';
+export { LeaseWaitTimeoutError } from './driver-types.js';
+
 import { isLeaseLoss, runTurn } from './turn-execution.js';
 import {
+  asError,
   errorFields,
   type LeaseBackend,
   LeaseKeeper,
   type LeaseTiming,
+  leaseBackendOf,
+  safely,
   waitForTurn,
   withRetries,
 } from './turn-lease.js';
-
-export interface ChannelUser {
-  /** Stable id on the platform (Slack user id, AAD object id, playground user). */
-  id: string;
-  name?: string;
-}
-
-export type Inbound =
-  | {
-      type: 'message';
-      conversationKey: string;
-      user: ChannelUser;
-      /** Text and attachments (images and files by URI or data). */
-      contents: Content[];
-      /** The platform's delivery id (Slack event_id, Teams activity id): processed once. */
-      eventId?: string;
-    }
-  | {
-      type: 'decision';
-      conversationKey: string;
-      user: ChannelUser;
-      requestId: string;
-      approved: boolean;
-      eventId?: string;
-    };
-
-/** Where a turn's events go: the channel's renderer. Called in order; awaited. */
-export interface TurnSink {
-  event(event: WorkflowEvent): Promise<void> | void;
-  /** The turn's state is committed: what was shown for it stands. */
-  committed?(): Promise<void> | void;
-  /**
-   * What was shown for this attempt was not committed (another runner took the conversation over): withdraw
-   * it. The delivery is then run again (here or by the new runner), so the user still gets one answer.
-   */
-  retract?(): Promise<void> | void;
-  /** A redelivery of a turn that had already committed: show its pending requests again (nothing is re-run). */
-  reshow?(pending: readonly RequestInfoEvent[]): Promise<void> | void;
-}
-
-export type DecisionResult =
-  | { status: 'settled'; request: FunctionApprovalRequest; approved: boolean }
-  /** Unknown, stale, already decided, or from another conversation. */
-  | { status: 'not_pending' }
-  | { status: 'forbidden'; request: FunctionApprovalRequest };
-
-export type TurnResult =
-  | { status: 'processed'; decision?: DecisionResult }
-  | { status: 'duplicate' }
-  /** The channel tells the user, or answers 5xx so the platform delivers again (the delivery is kept). */
-  | { status: 'failed'; error: Error };
-
-export interface ApproverContext {
-  request: FunctionApprovalRequest;
-  user: ChannelUser;
-  /** The person who started the conversation (the default approver). */
-  starterId: string | undefined;
-  conversationKey: string;
-}
-/** Per tool: user ids allowed to approve, or a predicate. Tools not listed: the conversation's starter. */
-export type ApproverRule = readonly string[] | ((context: ApproverContext) => boolean | Promise<boolean>);
 
 export interface ConversationDriverOptions {
   /** The workflow; each conversation runs on `workflow.forConversation(key)`. */
@@ -116,21 +68,6 @@ export interface ConversationDriverOptions {
   /** The sink for turns run without their original waiter (start-up resume, sweeper, orphans). */
   sinkFor?: (inbound: Inbound) => TurnSink;
   logger?: Logger;
-}
-
-/** A delivery waited longer than `leaseWaitMs` for its conversation; it stays in the inbox and runs later. */
-export class LeaseWaitTimeoutError extends BatonError {
-  override readonly name = 'LeaseWaitTimeoutError';
-  readonly code = 'BATON_LEASE_WAIT_TIMEOUT';
-  constructor(
-    readonly conversationId: string,
-    readonly waitedMs: number,
-  ) {
-    super(
-      `Conversation "${conversationId}" stayed busy for ${waitedMs} ms; the message is kept and will be ` +
-        'answered when the conversation is free (raise leaseWaitMs for longer turns).',
-    );
-  }
 }
 
 const droppingSink: TurnSink = { event: () => {} };
@@ -460,28 +397,5 @@ export class ConversationDriver {
       if (this.queues.get(key) === tail) this.queues.delete(key);
     });
     return run;
-  }
-}
-
-function leaseBackendOf(storage: unknown): LeaseBackend | undefined {
-  const s = storage as Partial<LeaseBackend> | undefined;
-  return s &&
-    typeof s.acquireLease === 'function' &&
-    typeof s.putInbound === 'function' &&
-    typeof s.completeInbound === 'function' &&
-    typeof s.listInterrupted === 'function'
-    ? (s as LeaseBackend)
-    : undefined;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-async function safely(call: () => unknown): Promise<void> {
-  try {
-    await call();
-  } catch {
-    // A channel hook failing must not fail the turn: the state is safe in the store.
   }
 }

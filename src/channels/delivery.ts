@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { JsonObject } from '../store/checkpoint-storage.js';
 import { MAX_INBOUND_PAYLOAD_BYTES } from '../store/inbox.js';
-import type { Inbound } from './conversation-driver.js';
+import type { Inbound } from './driver-types.js';
 
 export function deliveryIdOf(inbound: Inbound): string {
   return inbound.eventId ?? `local:${randomUUID()}`;

@@ -3,7 +3,7 @@
  * deliveries deduplicated through idempotency claims, as before the lease store existed.
  */
 import type { IdempotencyStore } from '../store/idempotency.js';
-import type { Inbound, TurnResult, TurnSink } from './conversation-driver.js';
+import type { Inbound, TurnResult, TurnSink } from './driver-types.js';
 import type { Logger } from './logger.js';
 import type { TurnOutcome } from './turn-execution.js';
 

@@ -7,7 +7,7 @@ import type { HandoffWorkflow, RunOptions } from '../handoff/workflow.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
 import { LeaseLostError } from '../store/storage-errors.js';
 import { decide } from './approval-decision.js';
-import type { ApproverRule, Inbound, TurnResult, TurnSink } from './conversation-driver.js';
+import type { ApproverRule, Inbound, TurnResult, TurnSink } from './driver-types.js';
 import type { Logger } from './logger.js';
 import { errorFields, sleep } from './turn-lease.js';
 

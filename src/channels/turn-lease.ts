@@ -165,3 +165,28 @@ export function errorFields(error: unknown): { name: string; message: string } {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The storage's leases and inbox, when it has them (memory, file and DynamoDB do). */
+export function leaseBackendOf(storage: unknown): LeaseBackend | undefined {
+  const s = storage as Partial<LeaseBackend> | undefined;
+  return s &&
+    typeof s.acquireLease === 'function' &&
+    typeof s.putInbound === 'function' &&
+    typeof s.completeInbound === 'function' &&
+    typeof s.listInterrupted === 'function'
+    ? (s as LeaseBackend)
+    : undefined;
+}
+
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Runs a channel hook; its failure never fails the turn (the state is safe in the store). */
+export async function safely(call: () => unknown): Promise<void> {
+  try {
+    await call();
+  } catch {
+    // A channel hook failing must not fail the turn: the state is safe in the store.
+  }
+}
