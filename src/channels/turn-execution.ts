@@ -39,6 +39,10 @@ export async function runTurn(p: TurnParams): Promise<TurnOutcome> {
     const sink: TurnSink = {
       event: async (e) => {
         if (e.type === 'failed') failureShown = true;
+        // Each turn's token usage, from the status event that ends it.
+        if (e.type === 'status' && e.usage && e.usage.modelCalls > 0) {
+          log.info({ state: e.state, usage: e.usage }, 'turn usage');
+        }
         await p.sink.event(e);
       },
     };
