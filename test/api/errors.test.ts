@@ -15,6 +15,7 @@ import { BotIdentityUnavailableError } from '../../src/channels/slack/bot-identi
 import { TeamsConfigError } from '../../src/channels/teams/botbuilder-transport.js';
 import { RequestBodyError } from '../../src/channels/teams/node-http-bridge.js';
 import { BATON_ERROR_CODES, BatonError, isBatonError } from '../../src/errors.js';
+import { EvalCaseError } from '../../src/eval/cases.js';
 import {
   CheckpointIncompatibleError,
   CheckpointingNotConfiguredError,
@@ -40,6 +41,7 @@ const root = join(import.meta.dirname, '../..');
 
 /** One instance of every public error class, with the code it must carry. */
 const cases: [Error, string, new (...args: never[]) => Error][] = [
+  [new EvalCaseError('bad line'), 'BATON_EVAL_CASES', EvalCaseError],
   [new ToolDefinitionError('bad'), 'BATON_TOOL_DEFINITION', ToolDefinitionError],
   [new ModelError('m', 'gpt'), 'BATON_MODEL', ModelError],
   [new ModelHttpError('m', 'gpt', 500), 'BATON_MODEL_HTTP', ModelHttpError],
