@@ -2,6 +2,7 @@
  * The model interface agents call. One streaming call; `complete` is the non-streaming convenience.
  * Implementations: `OpenAIChatModel` (OpenAI, Azure OpenAI, any OpenAI-compatible server).
  */
+import { BatonError, type BatonErrorCode } from '../errors.js';
 import type { ChatMessage } from './messages.js';
 import type { ToolDefinition } from './tool.js';
 
@@ -16,10 +17,37 @@ export interface ChatModelRequest {
   signal?: AbortSignal;
 }
 
+/** Tokens of one model call (or a sum of calls), as the provider counted them. */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  /** Input tokens served from the provider's prompt cache (part of `inputTokens`), when reported. */
+  cachedInputTokens?: number;
+  /** Output tokens spent on hidden reasoning (part of `outputTokens`), when reported. */
+  reasoningTokens?: number;
+}
+
+/** A sum of calls' usage and how many calls it covers: a turn's or a conversation's. */
+export interface UsageTotals extends Usage {
+  modelCalls: number;
+}
+
+export function emptyUsage(): UsageTotals {
+  return { inputTokens: 0, outputTokens: 0, totalTokens: 0, modelCalls: 0 };
+}
+
+/** Adds one call's usage to a running total, in place (optional counts only once some call reported them). */
+export function addUsage(total: UsageTotals, call: Usage): UsageTotals {
+  total.inputTokens += call.inputTokens;
+  total.outputTokens += call.outputTokens;
+  total.totalTokens += call.totalTokens;
+  total.modelCalls += 1;
+  if (call.cachedInputTokens !== undefined)
+    total.cachedInputTokens = (total.cachedInputTokens ?? 0) + call.cachedInputTokens;
+  if (call.reasoningTokens !== undefined)
+    total.reasoningTokens = (total.reasoningTokens ?? 0) + call.reasoningTokens;
+  return total;
 }
 
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
@@ -47,7 +75,8 @@ export interface ChatModel {
 }
 
 /** Base for model errors: the conversation driver shows the user a short notice and keeps the state. */
-export class ModelError extends Error {
+export class ModelError extends BatonError {
+  readonly code: BatonErrorCode = 'BATON_MODEL';
   override readonly name: string = 'ModelError';
   constructor(
     message: string,
@@ -60,6 +89,7 @@ export class ModelError extends Error {
 
 /** The provider answered with an HTTP error after the SDK's retries ran out. */
 export class ModelHttpError extends ModelError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_HTTP';
   override readonly name: string = 'ModelHttpError';
   constructor(
     message: string,
@@ -74,6 +104,7 @@ export class ModelHttpError extends ModelError {
 
 /** HTTP 429 after retries. `retryAfterMs` is the provider's hint, when it gave one. */
 export class ModelRateLimitError extends ModelHttpError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_RATE_LIMIT';
   override readonly name: string = 'ModelRateLimitError';
   constructor(
     message: string,
@@ -88,11 +119,13 @@ export class ModelRateLimitError extends ModelHttpError {
 
 /** No response (or no stream progress) within the configured time. */
 export class ModelTimeoutError extends ModelError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_TIMEOUT';
   override readonly name: string = 'ModelTimeoutError';
 }
 
 /** The provider's response could not be understood (malformed JSON, an unknown stream shape). */
 export class ModelResponseError extends ModelError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_RESPONSE';
   override readonly name: string = 'ModelResponseError';
 }
 

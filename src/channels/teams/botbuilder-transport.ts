@@ -10,6 +10,7 @@ import {
   type ConversationReference,
   TurnContext,
 } from 'botbuilder';
+import { BatonError } from '../../errors.js';
 import type { Logger } from '../logger.js';
 import type {
   ActivityRequest,
@@ -41,7 +42,8 @@ export interface BotbuilderTransportOptions {
   logger: Logger;
 }
 
-export class TeamsConfigError extends Error {
+export class TeamsConfigError extends BatonError {
+  readonly code = 'BATON_TEAMS_CONFIG';
   override name = 'TeamsConfigError';
 }
 
