@@ -6,7 +6,8 @@ import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
 import { addUsage, emptyUsage, type Usage, type UsageTotals } from '../agents/model.js';
 import type { HandoffDefinition } from './builder.js';
-import { agentView, splitAssistantMessage, visibleConversation } from './context.js';
+import { splitAssistantMessage, visibleConversation } from './context.js';
+import { agentContext } from './context-window.js';
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,
@@ -50,7 +51,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
     const targets = def.handoffs.get(agent.name) ?? [];
     const externalTools = targets.map((t) => handoffToolDefinition(def.agents.get(t.target)!, t.description));
     const responseIds: string[] = [];
-    const run = agent.runStream(agentView(session.transcript, agent.name), {
+    const run = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       conversationId: session.conversationId,
       ...(externalTools.length && def.handoffInstructions
