@@ -272,11 +272,16 @@ export class ChatAgent {
       }
       const decision = decisions.get(call.callId);
       if (!decision) {
-        approvals.push({
-          type: 'function_approval_request',
-          id: `approval_${call.callId}`,
-          functionCall: call,
-        });
+        // Validate before asking: invalid arguments go back to the model, and the card shows what will run.
+        const checked = tool.validate(call);
+        if (!checked.ok) error(call, checked.error);
+        else
+          approvals.push({
+            type: 'function_approval_request',
+            id: `approval_${call.callId}`,
+            functionCall: call,
+            validatedArguments: checked.arguments,
+          });
       } else if (!decision.approved) {
         error(
           call,

@@ -47,12 +47,22 @@ export interface FunctionTool {
   readonly approvalMode: ApprovalMode;
   readonly timeoutMs: number;
   readonly definition: ToolDefinition;
+  /**
+   * Validates one call's arguments with the tool's zod schema, without running it: the canonical arguments the
+   * tool would receive (defaults applied, transforms run, unknown keys stripped), as plain JSON, or the error
+   * the model would see. Approval cards show these, so a person approves exactly what runs.
+   */
+  validate(call: FunctionCallContent): ArgumentsValidation;
   /** Validates and runs one call; never throws. */
   invoke(
     call: FunctionCallContent,
     context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
   ): Promise<FunctionResultContent>;
 }
+
+export type ArgumentsValidation =
+  | { ok: true; arguments: Record<string, unknown> }
+  | { ok: false; error: string };
 
 /** Tool (and agent) names must be valid function names for every major model API. */
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -77,6 +87,36 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const definition: ToolDefinition = { name, description, parameters: toJsonSchema(parameters) };
 
+  function check(call: FunctionCallContent): { ok: true; data: unknown } | { ok: false; error: string } {
+    let raw: unknown;
+    try {
+      raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+    } catch {
+      return {
+        ok: false,
+        error:
+          `Invalid arguments for tool "${name}": not valid JSON (${truncate(call.arguments, 200)}). ` +
+          'Call the tool again with a JSON object that matches its schema.',
+      };
+    }
+    const parsed = parameters.safeParse(raw);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error:
+          `Invalid arguments for tool "${name}": ${formatIssues(parsed.error)}. ` +
+          'Call the tool again with arguments that match its schema.',
+      };
+    }
+    return { ok: true, data: parsed.data };
+  }
+
+  function validate(call: FunctionCallContent): ArgumentsValidation {
+    const parsed = check(call);
+    if (!parsed.ok) return parsed;
+    return { ok: true, arguments: toJsonArguments(parsed.data) };
+  }
+
   async function invoke(
     call: FunctionCallContent,
     context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
@@ -87,22 +127,8 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
       name,
       error,
     });
-    let raw: unknown;
-    try {
-      raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
-    } catch {
-      return fail(
-        `Invalid arguments for tool "${name}": not valid JSON (${truncate(call.arguments, 200)}). ` +
-          'Call the tool again with a JSON object that matches its schema.',
-      );
-    }
-    const parsed = parameters.safeParse(raw);
-    if (!parsed.success) {
-      return fail(
-        `Invalid arguments for tool "${name}": ${formatIssues(parsed.error)}. ` +
-          'Call the tool again with arguments that match its schema.',
-      );
-    }
+    const parsed = check(call);
+    if (!parsed.ok) return fail(parsed.error);
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort(context.signal?.reason);
     context.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -131,7 +157,7 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     }
   }
 
-  return { kind: 'function', name, description, approvalMode, timeoutMs, definition, invoke };
+  return { kind: 'function', name, description, approvalMode, timeoutMs, definition, validate, invoke };
 }
 
 function toJsonSchema(schema: z.ZodObject): Record<string, unknown> {
@@ -154,6 +180,15 @@ function toJsonValue(value: unknown): unknown {
   const text = JSON.stringify(value);
   if (text === undefined) throw new Error('the result is not JSON-serializable');
   return JSON.parse(text);
+}
+
+/** zod's output as plain JSON for a card and a checkpoint: dates as ISO strings, bigints as strings. */
+function toJsonArguments(value: unknown): Record<string, unknown> {
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  const json: unknown = text === undefined ? {} : JSON.parse(text);
+  return json !== null && typeof json === 'object' && !Array.isArray(json)
+    ? (json as Record<string, unknown>)
+    : {};
 }
 
 export function truncate(text: string, max: number): string {
