@@ -5,5 +5,6 @@
  */
 export * from './agents/index.js';
 export * from './channels/index.js';
+export { BATON_ERROR_CODES, BatonError, type BatonErrorCode, isBatonError } from './errors.js';
 export * from './handoff/index.js';
 export * from './store/index.js';

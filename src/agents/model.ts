@@ -2,6 +2,7 @@
  * The model interface agents call. One streaming call; `complete` is the non-streaming convenience.
  * Implementations: `OpenAIChatModel` (OpenAI, Azure OpenAI, any OpenAI-compatible server).
  */
+import { BatonError, type BatonErrorCode } from '../errors.js';
 import type { ChatMessage } from './messages.js';
 import type { ToolDefinition } from './tool.js';
 
@@ -47,7 +48,8 @@ export interface ChatModel {
 }
 
 /** Base for model errors: the conversation driver shows the user a short notice and keeps the state. */
-export class ModelError extends Error {
+export class ModelError extends BatonError {
+  readonly code: BatonErrorCode = 'BATON_MODEL';
   override readonly name: string = 'ModelError';
   constructor(
     message: string,
@@ -60,6 +62,7 @@ export class ModelError extends Error {
 
 /** The provider answered with an HTTP error after the SDK's retries ran out. */
 export class ModelHttpError extends ModelError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_HTTP';
   override readonly name: string = 'ModelHttpError';
   constructor(
     message: string,
@@ -74,6 +77,7 @@ export class ModelHttpError extends ModelError {
 
 /** HTTP 429 after retries. `retryAfterMs` is the provider's hint, when it gave one. */
 export class ModelRateLimitError extends ModelHttpError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_RATE_LIMIT';
   override readonly name: string = 'ModelRateLimitError';
   constructor(
     message: string,
@@ -88,11 +92,13 @@ export class ModelRateLimitError extends ModelHttpError {
 
 /** No response (or no stream progress) within the configured time. */
 export class ModelTimeoutError extends ModelError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_TIMEOUT';
   override readonly name: string = 'ModelTimeoutError';
 }
 
 /** The provider's response could not be understood (malformed JSON, an unknown stream shape). */
 export class ModelResponseError extends ModelError {
+  override readonly code: BatonErrorCode = 'BATON_MODEL_RESPONSE';
   override readonly name: string = 'ModelResponseError';
 }
 

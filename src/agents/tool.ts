@@ -5,7 +5,9 @@
  * Invalid arguments, a thrown error or a timeout become a function-result *error* that the model sees and can
  * recover from; a tool never crashes the conversation.
  */
+
 import { z } from 'zod';
+import { BatonError } from '../errors.js';
 import type { FunctionCallContent, FunctionResultContent } from './messages.js';
 
 export type ApprovalMode = 'never_require' | 'always_require';
@@ -67,7 +69,8 @@ export type ArgumentsValidation =
 /** Tool (and agent) names must be valid function names for every major model API. */
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export class ToolDefinitionError extends Error {
+export class ToolDefinitionError extends BatonError {
+  readonly code = 'BATON_TOOL_DEFINITION';
   override readonly name = 'ToolDefinitionError';
 }
 

@@ -2,10 +2,12 @@
  * Loads the bot: the customer-support example by default, or the module named by BATON_BOT, which exports
  * `createWorkflow({ model, storage })` (or a default function) returning a HandoffWorkflow with checkpointing.
  */
+
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChatModel } from '../agents/model.js';
+import { BatonError } from '../errors.js';
 import type { HandoffWorkflow } from '../handoff/workflow.js';
 import type { CheckpointStorage } from '../store/checkpoint-storage.js';
 
@@ -23,7 +25,8 @@ export interface LoadedBot {
   source: string;
 }
 
-export class BotLoadError extends Error {
+export class BotLoadError extends BatonError {
+  readonly code = 'BATON_BOT_LOAD';
   override readonly name = 'BotLoadError';
 }
 

@@ -2,8 +2,10 @@
  * The app's configuration: one zod schema over environment variables (design §7), read once at start-up.
  * Libraries never read `process.env`; the app turns this object into options for them.
  */
+
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { BatonError } from '../errors.js';
 
 /** Values that must never reach logs, the page or error messages. */
 export const SECRET_KEYS = [
@@ -209,7 +211,8 @@ export type AppConfig = z.output<typeof EnvSchema>;
 /** What a caller (a test, a host) may pass: strings from the environment or typed values. */
 export type AppConfigInput = z.input<typeof EnvSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends BatonError {
+  readonly code = 'BATON_CONFIG';
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {
     super(

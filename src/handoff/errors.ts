@@ -1,11 +1,14 @@
 /** Typed errors of the handoff workflow: each says what was wrong and what to do. */
+import { BatonError } from '../errors.js';
 
-export class HandoffConfigurationError extends Error {
+export class HandoffConfigurationError extends BatonError {
+  readonly code = 'BATON_HANDOFF_CONFIGURATION';
   override readonly name = 'HandoffConfigurationError';
 }
 
 /** A response named a request id that is not pending in this conversation (unknown, answered or foreign). */
-export class UnknownRequestError extends Error {
+export class UnknownRequestError extends BatonError {
+  readonly code = 'BATON_UNKNOWN_REQUEST';
   override readonly name = 'UnknownRequestError';
   constructor(
     readonly requestId: string,
@@ -21,12 +24,14 @@ export class UnknownRequestError extends Error {
 }
 
 /** A response does not fit its request (e.g. an approval decision sent to a user-input request). */
-export class InvalidResponseError extends Error {
+export class InvalidResponseError extends BatonError {
+  readonly code = 'BATON_INVALID_RESPONSE';
   override readonly name = 'InvalidResponseError';
 }
 
 /** `run`/`sendResponses` was called while another run of the same workflow instance is in progress. */
-export class WorkflowBusyError extends Error {
+export class WorkflowBusyError extends BatonError {
+  readonly code = 'BATON_CONVERSATION_BUSY';
   override readonly name = 'WorkflowBusyError';
   constructor(conversationId: string) {
     super(
@@ -36,7 +41,8 @@ export class WorkflowBusyError extends Error {
   }
 }
 
-export class CheckpointNotFoundError extends Error {
+export class CheckpointNotFoundError extends BatonError {
+  readonly code = 'BATON_CHECKPOINT_NOT_FOUND';
   override readonly name = 'CheckpointNotFoundError';
   constructor(readonly checkpointId: string) {
     super(`Checkpoint "${checkpointId}" was not found in the configured storage.`);
@@ -44,12 +50,14 @@ export class CheckpointNotFoundError extends Error {
 }
 
 /** A checkpoint belongs to another workflow or names agents this workflow does not have. */
-export class CheckpointIncompatibleError extends Error {
+export class CheckpointIncompatibleError extends BatonError {
+  readonly code = 'BATON_CHECKPOINT_INCOMPATIBLE';
   override readonly name = 'CheckpointIncompatibleError';
 }
 
 /** Thrown by a run when the workflow was built without checkpoint storage but a checkpoint was asked for. */
-export class CheckpointingNotConfiguredError extends Error {
+export class CheckpointingNotConfiguredError extends BatonError {
+  readonly code = 'BATON_CHECKPOINTING_NOT_CONFIGURED';
   override readonly name = 'CheckpointingNotConfiguredError';
   constructor() {
     super('This workflow has no checkpoint storage: call .withCheckpointing(storage) on the HandoffBuilder.');

@@ -7,6 +7,7 @@
  *
  * The store knows only this serialized shape: messages and state are opaque JSON to it.
  */
+import { BatonError } from '../errors.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -87,7 +88,8 @@ export interface CheckpointStorage {
 }
 
 /** A save lost a race: another writer moved the conversation first. Reload and retry the turn. */
-export class ConcurrentUpdateError extends Error {
+export class ConcurrentUpdateError extends BatonError {
+  readonly code = 'BATON_CONCURRENT_UPDATE';
   override readonly name = 'ConcurrentUpdateError';
   constructor(
     readonly conversationId: string,
@@ -102,6 +104,7 @@ export class ConcurrentUpdateError extends Error {
 }
 
 /** A stored checkpoint could not be read back (corrupt, foreign or from an unknown schema). */
-export class CheckpointCorruptError extends Error {
+export class CheckpointCorruptError extends BatonError {
+  readonly code = 'BATON_CHECKPOINT_CORRUPT';
   override readonly name = 'CheckpointCorruptError';
 }

@@ -1,7 +1,9 @@
 /** Errors a caller of a checkpoint store can act on, besides the contract's two (concurrency, corruption). */
+import { BatonError } from '../errors.js';
 
 /** A checkpoint id that is not safe as a file name or sort key. */
-export class InvalidCheckpointIdError extends Error {
+export class InvalidCheckpointIdError extends BatonError {
+  readonly code = 'BATON_INVALID_CHECKPOINT_ID';
   override readonly name = 'InvalidCheckpointIdError';
   constructor(readonly checkpointId: unknown) {
     super(
@@ -13,12 +15,14 @@ export class InvalidCheckpointIdError extends Error {
 }
 
 /** A `save()` argument that is malformed (wrong types, empty names, a bad timestamp...). */
-export class InvalidCheckpointWriteError extends Error {
+export class InvalidCheckpointWriteError extends BatonError {
+  readonly code = 'BATON_INVALID_CHECKPOINT_WRITE';
   override readonly name = 'InvalidCheckpointWriteError';
 }
 
 /** `save()` named a parent that does not exist (or was deleted) in that conversation. */
-export class UnknownParentCheckpointError extends Error {
+export class UnknownParentCheckpointError extends BatonError {
+  readonly code = 'BATON_UNKNOWN_PARENT_CHECKPOINT';
   override readonly name = 'UnknownParentCheckpointError';
   constructor(
     readonly conversationId: string,
@@ -33,7 +37,8 @@ export class UnknownParentCheckpointError extends Error {
 }
 
 /** `save()` reused a checkpoint id that the conversation already holds. */
-export class DuplicateCheckpointIdError extends Error {
+export class DuplicateCheckpointIdError extends BatonError {
+  readonly code = 'BATON_DUPLICATE_CHECKPOINT_ID';
   override readonly name = 'DuplicateCheckpointIdError';
   constructor(
     readonly conversationId: string,
@@ -47,7 +52,8 @@ export class DuplicateCheckpointIdError extends Error {
 }
 
 /** A backend partitioned by conversation was asked something without the conversation id. */
-export class ConversationIdRequiredError extends Error {
+export class ConversationIdRequiredError extends BatonError {
+  readonly code = 'BATON_CONVERSATION_ID_REQUIRED';
   override readonly name = 'ConversationIdRequiredError';
   constructor(backend: string, operation: string) {
     super(
@@ -58,7 +64,8 @@ export class ConversationIdRequiredError extends Error {
 }
 
 /** A checkpoint id exists in several conversations and the caller did not say which one it meant. */
-export class AmbiguousCheckpointIdError extends Error {
+export class AmbiguousCheckpointIdError extends BatonError {
+  readonly code = 'BATON_AMBIGUOUS_CHECKPOINT_ID';
   override readonly name = 'AmbiguousCheckpointIdError';
   constructor(
     readonly checkpointId: string,
@@ -76,7 +83,8 @@ export class AmbiguousCheckpointIdError extends Error {
  * A write fenced by a lease token (a save, completeInbound, renewLease) came from a runner whose lease is no
  * longer current: another runner took the conversation over. Stop the turn; do not retry it with this lease.
  */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends BatonError {
+  readonly code = 'BATON_LEASE_LOST';
   override readonly name = 'LeaseLostError';
   constructor(
     readonly conversationId: string,
@@ -92,7 +100,8 @@ export class LeaseLostError extends Error {
 }
 
 /** completeInbound named a delivery the conversation's inbox never accepted (or forgot after its TTL). */
-export class UnknownDeliveryError extends Error {
+export class UnknownDeliveryError extends BatonError {
+  readonly code = 'BATON_UNKNOWN_DELIVERY';
   override readonly name = 'UnknownDeliveryError';
   constructor(
     readonly conversationId: string,

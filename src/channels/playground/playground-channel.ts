@@ -3,9 +3,11 @@
  * post messages and approval clicks to a JSON API under /api/playground/*, and watch every thread's events on
  * one Server-Sent Events stream; thread history comes from the checkpoint store.
  */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { BatonError } from '../../errors.js';
 import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { ChannelUser, ConversationDriver, Inbound, TurnResult } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
@@ -52,7 +54,8 @@ const MessageBody = z.object({
 });
 const DecisionBody = z.object({ requestId: z.string().min(1).max(200), approved: z.boolean() });
 
-class HttpError extends Error {
+class HttpError extends BatonError {
+  readonly code = 'BATON_HTTP';
   constructor(
     readonly status: number,
     message: string,

@@ -3,6 +3,7 @@
  * to tell its own messages from people's and to strip its @mention; an event that arrives while they are
  * unknown is refused (not acked) so Slack delivers it again, instead of being acked and silently dropped.
  */
+import { BatonError } from '../../errors.js';
 import type { Logger } from '../logger.js';
 import { slackErrorCode } from './workspace-capabilities.js';
 
@@ -35,9 +36,9 @@ const TOKEN_REFUSED = new Set([
  * Thrown from `authorize` while the ids are unknown. Not a Bolt `AuthorizationError` (which Bolt acks, and
  * which tells Slack to stop retrying): the channel turns it into a 5xx, or an un-acked Socket Mode envelope.
  */
-export class BotIdentityUnavailableError extends Error {
+export class BotIdentityUnavailableError extends BatonError {
+  readonly code = 'BATON_SLACK_IDENTITY_UNAVAILABLE';
   override readonly name = 'BotIdentityUnavailableError';
-  readonly code = 'slack_identity_unavailable';
 }
 
 export class BotIdentity {

@@ -2,6 +2,7 @@
  * `TeamsTransport` on botbuilder 4.23.3's `CloudAdapter` — the only file that imports botbuilder, so the move to
  * `@microsoft/agents-hosting` is one new file. Authentication uses botbuilder's own configuration names.
  */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Activity,
@@ -11,6 +12,7 @@ import {
   type ConversationReference,
   TurnContext,
 } from 'botbuilder';
+import { BatonError } from '../../errors.js';
 import type { Logger } from '../logger.js';
 import type {
   ConversationRef,
@@ -41,7 +43,8 @@ export interface BotbuilderTransportOptions {
   logger: Logger;
 }
 
-export class TeamsConfigError extends Error {
+export class TeamsConfigError extends BatonError {
+  readonly code = 'BATON_TEAMS_CONFIG';
   override name = 'TeamsConfigError';
 }
 

@@ -3,12 +3,15 @@
  * `status/header/send/end` (botbuilder's `CloudAdapter.process` rejects plain Node objects with a zod
  * "Response" error and HTTP 500).
  */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BatonError } from '../../errors.js';
 
 /** Bot Framework activities are well under this; larger bodies are refused before parsing. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;
 
-export class RequestBodyError extends Error {
+export class RequestBodyError extends BatonError {
+  readonly code = 'BATON_REQUEST_BODY';
   constructor(
     readonly status: 400 | 413,
     message: string,
