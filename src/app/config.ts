@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseLinkHosts } from '../channels/text-safety.js';
 import { BatonError } from '../errors.js';
 
 /** Values that must never reach logs, the page or error messages. */
@@ -95,6 +96,35 @@ const EnvSchema = z
     MicrosoftAppTenantId: optionalText,
     MicrosoftAppType: z
       .enum(TEAMS_APP_TYPES, { message: `must be one of ${TEAMS_APP_TYPES.join(', ')}` })
+      .optional(),
+    // Tenants besides MicrosoftAppTenantId whose users may use the bot ("*": any tenant).
+    BATON_TEAMS_TENANTS: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        const list = v.split(/[\s,]+/).filter(Boolean);
+        for (const t of list) {
+          if (t !== '*' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t))
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${t}" is not a tenant id: use Entra tenant GUIDs separated by commas, or "*" for any tenant`,
+            });
+        }
+        return list;
+      })
+      .optional(),
+    // Hosts model output may link to (example.com, *.example.com); other links show as text.
+    BATON_LINK_HOSTS: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        try {
+          return [...parseLinkHosts(v).hosts];
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
       .optional(),
     // store
     DYNAMODB_TABLE: z

@@ -50,6 +50,7 @@ export class HandoffAgentUserRequest {
 export interface FunctionApprovalRequestDetails {
   validatedArguments?: Readonly<Record<string, unknown>>;
   requestedBy?: string;
+  requestedByName?: string;
 }
 
 /** A tool that requires approval was called; nothing runs until a person decides. */
@@ -66,6 +67,7 @@ export class FunctionApprovalRequest {
   ) {
     if (details.validatedArguments !== undefined) this.validatedArguments = details.validatedArguments;
     if (details.requestedBy !== undefined) this.requestedBy = details.requestedBy;
+    if (details.requestedByName !== undefined) this.requestedByName = details.requestedByName;
   }
 
   /**
@@ -75,6 +77,8 @@ export class FunctionApprovalRequest {
   readonly validatedArguments?: Readonly<Record<string, unknown>>;
   /** The user whose message led to this request (the default approver), when known. */
   readonly requestedBy?: string;
+  /** The requester's display name when they asked (for cards only: never used to authorize). */
+  readonly requestedByName?: string;
 
   /** The parsed arguments (`{}` when they were not a JSON object). */
   parseArguments(): Record<string, unknown> {

@@ -36,6 +36,8 @@ export const PendingRequestSchema = z.discriminatedUnion('kind', [
     validatedArguments: z.record(z.string(), z.unknown()).optional(),
     /** Whose message led to the request (the default approver). */
     requestedBy: z.string().optional(),
+    /** Their display name then (shown on cards; not used to authorize). */
+    requestedByName: z.string().optional(),
   }),
 ]);
 export type PendingRequest = z.infer<typeof PendingRequestSchema>;

@@ -281,10 +281,14 @@ async function shouldTerminate(def: HandoffDefinition, session: ConversationSess
 }
 
 /** The author of the latest message a person wrote (not an autonomous prompt): who asked for the call. */
-function requester(transcript: readonly TranscriptMessage[]): { requestedBy?: string } {
+function requester(transcript: readonly TranscriptMessage[]): {
+  requestedBy?: string;
+  requestedByName?: string;
+} {
   for (let i = transcript.length - 1; i >= 0; i--) {
     const m = transcript[i]!;
-    if (m.role === 'user' && m.synthetic === undefined && m.authorId) return { requestedBy: m.authorId };
+    if (m.role === 'user' && m.synthetic === undefined && m.authorId)
+      return { requestedBy: m.authorId, ...(m.authorName ? { requestedByName: m.authorName } : {}) };
   }
   return {};
 }
@@ -298,6 +302,7 @@ export function requestEvent(r: PendingRequest, transcript: readonly TranscriptM
       new FunctionApprovalRequest(r.requestId, r.functionCall, r.agentId, {
         ...(r.validatedArguments ? { validatedArguments: r.validatedArguments } : {}),
         ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
+        ...(r.requestedByName ? { requestedByName: r.requestedByName } : {}),
       }),
     );
   }

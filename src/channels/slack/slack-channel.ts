@@ -408,6 +408,7 @@ class BoltSlackChannel implements SlackChannel {
       personaOf: (agentId) => this.personaOf(agentId),
       streaming: this.options.streaming ?? 'auto',
       updateIntervalMs: this.options.updateIntervalMs ?? 1000,
+      ...(this.options.linkHosts ? { linkPolicy: { hosts: this.options.linkHosts } } : {}),
       logger: this.logger.child({ thread: `${target.channel}:${target.threadTs}` }),
       onFirstEvent,
     });
