@@ -4,6 +4,7 @@
  */
 import type { ChatAgent } from '../agents/agent.js';
 import type { CheckpointStorage } from '../store/checkpoint-storage.js';
+import { type ContextOptions, type ContextWindow, contextWindow } from './context-window.js';
 import { HandoffConfigurationError } from './errors.js';
 import { DEFAULT_HANDOFF_INSTRUCTIONS, handoffToolName } from './handoff-tools.js';
 import type { ConversationMessage } from './requests.js';
@@ -64,6 +65,8 @@ export interface HandoffDefinition {
   readonly returnTo: ReturnTo;
   readonly autonomous: ReadonlyMap<string, { prompt: string; turnLimit: number }>;
   readonly limits: Required<HandoffLimits>;
+  /** What part of a long thread each model call is sent (see `withContext`). */
+  readonly context: ContextWindow;
   readonly storage?: CheckpointStorage;
   /** Non-fatal configuration notes (e.g. an agent that cannot hand off anywhere). */
   readonly warnings: readonly string[];
@@ -82,6 +85,7 @@ export class HandoffBuilder {
   private handoffInstructions: string | null = DEFAULT_HANDOFF_INSTRUCTIONS;
   private returnTo: ReturnTo = 'previous';
   private limits: HandoffLimits = {};
+  private context: ContextOptions = {};
 
   constructor(options: HandoffBuilderOptions = {}) {
     this.name = options.name ?? 'handoff';
@@ -169,6 +173,16 @@ export class HandoffBuilder {
   /** Loop safety: caps per human turn and ping-pong detection. */
   withLimits(limits: HandoffLimits): this {
     this.limits = { ...this.limits, ...limits };
+    return this;
+  }
+
+  /**
+   * How much of a long thread each model call is sent: the last `lastMessages` of the agent's view (default
+   * 60), optionally within a `tokenBudget`; `{ lastMessages: 'all' }` sends everything. The stored transcript
+   * is never trimmed.
+   */
+  withContext(options: ContextOptions): this {
+    this.context = { ...this.context, ...options };
     return this;
   }
 
@@ -263,6 +277,7 @@ export class HandoffBuilder {
       throw new HandoffConfigurationError('pingPongWindow must be 0 (off) or at least 3.');
     }
 
+    const context = contextWindow(this.context);
     const definition: HandoffDefinition = {
       name: this.name,
       description: this.description,
@@ -273,6 +288,7 @@ export class HandoffBuilder {
       returnTo: this.returnTo,
       autonomous,
       limits,
+      context,
       warnings,
       ...(this.terminationCondition ? { terminationCondition: this.terminationCondition } : {}),
       ...(this.storage ? { storage: this.storage } : {}),

@@ -1,5 +1,11 @@
 export * from './builder.js';
 export { agentView, visibleConversation } from './context.js';
+export {
+  type ContextOptions,
+  type ContextWindow,
+  DEFAULT_CONTEXT_MESSAGES,
+  estimateTokens,
+} from './context-window.js';
 export * from './errors.js';
 export * from './events.js';
 export { DEFAULT_HANDOFF_INSTRUCTIONS, HANDOFF_TOOL_PREFIX, handoffToolName } from './handoff-tools.js';

@@ -4,8 +4,10 @@
  */
 import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
+import { addUsage, emptyUsage, type Usage, type UsageTotals } from '../agents/model.js';
 import type { HandoffDefinition } from './builder.js';
-import { agentView, splitAssistantMessage, visibleConversation } from './context.js';
+import { splitAssistantMessage, visibleConversation } from './context.js';
+import { agentContext } from './context-window.js';
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,
@@ -22,7 +24,7 @@ import {
 import { handoffNotes, handoffReason, handoffTarget, handoffToolDefinition } from './handoff-tools.js';
 import { FunctionApprovalRequest, HandoffAgentUserRequest, withText } from './requests.js';
 import { type ConversationSession, newId } from './session.js';
-import type { PendingRequest, TranscriptMessage } from './state.js';
+import type { HeadState, PendingRequest, TranscriptMessage } from './state.js';
 
 export interface RunContext {
   readonly def: HandoffDefinition;
@@ -49,7 +51,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
     const targets = def.handoffs.get(agent.name) ?? [];
     const externalTools = targets.map((t) => handoffToolDefinition(def.agents.get(t.target)!, t.description));
     const responseIds: string[] = [];
-    const run = agent.runStream(agentView(session.transcript, agent.name), {
+    const run = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       conversationId: session.conversationId,
       ...(externalTools.length && def.handoffInstructions
@@ -84,11 +86,12 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
       else if (e.type === 'tool_call') yield new ToolCallEvent(agent.name, e.call);
       else if (e.type === 'tool_result') yield new ToolResultEvent(agent.name, e.result);
       else if (e.message.role === 'assistant') {
+        if (e.usage) recordUsage(session, e.usage);
         const parts = splitAssistantMessage(e.message, agent.name);
         if (parts.visible) {
           const stored = session.append(parts.visible);
           responseIds.push(stored.messageId!);
-          yield new AgentResponseEvent(agent.name, withText(stored));
+          yield new AgentResponseEvent(agent.name, withText(stored), e.usage);
         }
         if (parts.private) session.append(parts.private);
       } else {
@@ -262,7 +265,7 @@ export async function* pause(ctx: RunContext, requests: PendingRequest[]): Async
   head.status = 'awaiting';
   await ctx.session.commit(ctx.def.storage);
   for (const r of requests) yield requestEvent(r, ctx.session.transcript);
-  yield new WorkflowStatusEvent('idle_with_pending_requests');
+  yield new WorkflowStatusEvent('idle_with_pending_requests', turnUsage(head));
 }
 
 /** Ends the conversation and emits the visible conversation. */
@@ -272,7 +275,19 @@ export async function* complete(ctx: RunContext): AsyncGenerator<WorkflowEvent> 
   head.pendingRequests = [];
   await ctx.session.commit(ctx.def.storage);
   yield new WorkflowOutputEvent(visibleConversation(ctx.session.transcript));
-  yield new WorkflowStatusEvent('idle');
+  yield new WorkflowStatusEvent('idle', turnUsage(head));
+}
+
+/** Adds one model call's tokens to the turn's and the conversation's totals (committed with the next step). */
+function recordUsage(session: ConversationSession, usage: Usage): void {
+  const head = session.head;
+  head.turn.usage = addUsage(head.turn.usage ?? emptyUsage(), usage);
+  head.usage = addUsage(head.usage ?? emptyUsage(), usage);
+}
+
+/** The turn's tokens so far (zero when no model was called). */
+export function turnUsage(head: HeadState): UsageTotals {
+  return { ...(head.turn.usage ?? emptyUsage()) };
 }
 
 async function shouldTerminate(def: HandoffDefinition, session: ConversationSession): Promise<boolean> {

@@ -30,7 +30,7 @@ import { normalizeResponse, toUserInput } from './responses.js';
 import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
 import { type HeadState, HeadStateSchema } from './state.js';
-import { complete, driveAgents, pause, requestEvent } from './turn-runner.js';
+import { complete, driveAgents, pause, requestEvent, turnUsage } from './turn-runner.js';
 
 export { WorkflowRunResult };
 
@@ -222,6 +222,8 @@ export class HandoffWorkflow {
         routeTo = this.route(request.agentId, session, response);
     }
 
+    // A person's response starts a new turn: its usage counts from zero even if no model runs (end, still pending).
+    delete head.turn.usage;
     let approvalsFrom: string | undefined;
     for (const { request, response } of plan) {
       head.pendingRequests = head.pendingRequests.filter((r) => r.requestId !== request.requestId);
@@ -351,7 +353,7 @@ export class HandoffWorkflow {
         this.session = undefined;
       }
       yield new WorkflowFailedEvent({ name: err.name, message: err.message }, session.head.activeAgent);
-      yield new WorkflowStatusEvent('failed');
+      yield new WorkflowStatusEvent('failed', turnUsage(session.head));
       throw err;
     }
   }
