@@ -9,7 +9,7 @@ import { DynamoDBKeyValueStore } from '../store/dynamodb/key-value.js';
 import { renderBanner } from './banner.js';
 import { loadBot } from './bot-loader.js';
 import { createChannels } from './channels.js';
-import type { AppConfig } from './config.js';
+import { type AppConfig, driverApprovers } from './config.js';
 import { sendJson, startHttpServer } from './http-server.js';
 import { createAppLogger } from './logger.js';
 import { type AppModel, createAppModel } from './model.js';
@@ -58,7 +58,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     cleanup.push(() => model.close());
     if (model.notice) logger.warn({ model: model.mode }, model.notice);
     const bot = await loadBot(config.BATON_BOT, { model: model.model, storage: store.storage });
-    const driver = new ConversationDriver({ workflow: bot.workflow, idempotency: store.storage, logger });
+    const driver = new ConversationDriver({
+      workflow: bot.workflow,
+      idempotency: store.storage,
+      logger,
+      ...driverApprovers(config),
+    });
     const { channels, off } = await createChannels({
       config,
       driver,

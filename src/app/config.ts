@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { type ApproverPolicyOptions, parseApprovers } from '../channels/approver-policy.js';
 import { parseLinkHosts } from '../channels/text-safety.js';
 import { BatonError } from '../errors.js';
 
@@ -111,6 +112,20 @@ const EnvSchema = z
             });
         }
         return list;
+      })
+      .optional(),
+    // Who may approve tool calls: "requester" (default), "starter", user ids, slack-group:S…, teams-team:…,
+    // per tool with "tool=rules", entries separated by ";" (e.g. "requester;process_refund=U123,slack-group:S9").
+    BATON_APPROVERS: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        try {
+          return parseApprovers(v);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
       })
       .optional(),
     // Hosts model output may link to (example.com, *.example.com); other links show as text.
@@ -282,4 +297,9 @@ export function loadDotEnv(path = '.env'): boolean {
   if (!existsSync(path)) return false;
   process.loadEnvFile(path);
   return true;
+}
+
+/** The driver's approver policy from BATON_APPROVERS (absent: the requester decides). */
+export function driverApprovers(config: AppConfig): { approvers?: ApproverPolicyOptions } {
+  return config.BATON_APPROVERS ? { approvers: config.BATON_APPROVERS } : {};
 }

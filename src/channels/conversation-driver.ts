@@ -12,13 +12,17 @@ import { FunctionApprovalRequest } from '../handoff/requests.js';
 import type { HandoffWorkflow } from '../handoff/workflow.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
+import {
+  type ApproverContext,
+  type ApproversOption,
+  type ChannelUser,
+  type DeciderDescription,
+  describeApprovers,
+  mayApprove,
+} from './approver-policy.js';
 import { type Logger, silentLogger } from './logger.js';
 
-export interface ChannelUser {
-  /** Stable id on the platform (Slack user id, AAD object id, playground user). */
-  id: string;
-  name?: string;
-}
+export type { ApproverContext, ApproverRule, ChannelUser } from './approver-policy.js';
 
 export type Inbound =
   | {
@@ -55,22 +59,13 @@ export type TurnResult =
   | { status: 'duplicate' }
   | { status: 'failed'; error: Error };
 
-export interface ApproverContext {
-  request: FunctionApprovalRequest;
-  user: ChannelUser;
-  /** The person who started the conversation (the default approver). */
-  starterId: string | undefined;
-  conversationKey: string;
-}
-/** Per tool: user ids allowed to approve, or a predicate. Tools not listed: the conversation's starter. */
-export type ApproverRule = readonly string[] | ((context: ApproverContext) => boolean | Promise<boolean>);
-
 export interface ConversationDriverOptions {
   /** The workflow; each conversation runs on `workflow.forConversation(key)`. */
   workflow: HandoffWorkflow;
   /** Deduplicates deliveries by `eventId` (Slack retries, double clicks). */
   idempotency?: IdempotencyStore;
-  approvers?: Readonly<Record<string, ApproverRule>>;
+  /** Who may decide approvals, per tool and by default (the requester); see `approver-policy.ts`. */
+  approvers?: ApproversOption;
   /** Retries of a turn that lost a race with another writer (default 5). */
   maxConflictRetries?: number;
   logger?: Logger;
@@ -206,11 +201,13 @@ export class ConversationDriver {
     return { status: 'settled', request, approved: inbound.approved };
   }
 
+  /** Who may decide a tool's approvals under the policy (an approval card's "May decide" line). */
+  approversOf(tool: string): DeciderDescription {
+    return describeApprovers(this.options.approvers, tool);
+  }
+
   private async mayApprove(context: ApproverContext): Promise<boolean> {
-    const rule = this.options.approvers?.[context.request.functionCall.name];
-    if (rule === undefined) return context.starterId !== undefined && context.user.id === context.starterId;
-    if (typeof rule === 'function') return await rule(context);
-    return rule.includes(context.user.id);
+    return await mayApprove(this.options.approvers, context);
   }
 }
 

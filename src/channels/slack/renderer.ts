@@ -41,6 +41,8 @@ export interface RendererOptions {
    * decision turn, the click was accepted).
    */
   onFirstEvent?: () => Promise<void>;
+  /** The card's "May decide" line (mrkdwn) for a request, from the approver policy. */
+  decidersOf?: (request: FunctionApprovalRequest) => string;
   /** Which link hosts model output may link to (default: none; links show as text with their address). */
   linkPolicy?: LinkPolicy;
 }
@@ -130,7 +132,8 @@ export class SlackTurnRenderer implements TurnSink {
         // A HandoffAgentUserRequest needs no message: the agent's reply already asks the question.
         if (!(e.data instanceof FunctionApprovalRequest)) return;
         const persona = personaOf(e.sourceAgentId);
-        await poster.post(target, persona, approvalCard(e.data, persona));
+        const deciders = this.options.decidersOf?.(e.data);
+        await poster.post(target, persona, approvalCard(e.data, persona, deciders ? { deciders } : {}));
         return;
       }
       case 'output':

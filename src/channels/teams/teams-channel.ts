@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Persona } from '../../agents/agent.js';
+import { decidersText } from '../approver-policy.js';
 import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { ConversationDriver, Inbound } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
@@ -132,6 +133,7 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
       logger: log.child({ conversation: conversationKey }),
       ...(options.streamTiming ? { streamTiming: options.streamTiming } : {}),
       ...(options.linkHosts ? { linkPolicy: { hosts: options.linkHosts } } : {}),
+      decidersOf: (request) => decidersText(options.driver.approversOf(request.functionCall.name)),
     });
 
   const onActivity = async (turn: InboundTurn): Promise<InvokeReply | undefined> => {

@@ -28,6 +28,8 @@ export interface TurnRendererOptions {
   personaOf(agentId: string): Persona;
   logger: Logger;
   streamTiming?: StreamTiming;
+  /** The card's "May decide" line for a request, from the approver policy. */
+  decidersOf?: (request: FunctionApprovalRequest) => string;
   /** Which link hosts model output may link to (default: none; links show as text with their address). */
   linkPolicy?: LinkPolicy;
 }
@@ -60,7 +62,13 @@ export class TeamsTurnRenderer implements TurnSink {
         await this.endStream();
         return this.send({
           type: 'message',
-          attachments: [cardAttachment(approvalCard(this.options.personaOf(e.data.agentId), e.data))],
+          attachments: [
+            cardAttachment(
+              approvalCard(this.options.personaOf(e.data.agentId), e.data, {
+                ...(this.options.decidersOf ? { deciders: this.options.decidersOf(e.data) } : {}),
+              }),
+            ),
+          ],
         });
       case 'warning':
         return this.send(smallLine(`⚠️ ${e.message}`));
