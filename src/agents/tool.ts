@@ -5,7 +5,7 @@
  * Invalid arguments, a thrown error or a timeout become a function-result *error* that the model sees and can
  * recover from; a tool never crashes the conversation.
  */
-
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BatonError } from '../errors.js';
 import type { FunctionCallContent, FunctionResultContent } from './messages.js';
@@ -28,6 +28,27 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The conversation (thread) the call belongs to, when run inside a workflow. */
   conversationId?: string;
+  /**
+   * Stable for this call across crashes and re-runs ({@link toolIdempotencyKey} of the conversation and the
+   * call id): pass it to a payment provider as its idempotency key so a re-run cannot charge twice.
+   */
+  idempotencyKey: string;
+}
+
+/** What `invoke` needs from its caller: the rest (call id, signal, idempotency key) it derives. */
+export type ToolInvokeContext = Omit<ToolContext, 'callId' | 'signal' | 'idempotencyKey'> & {
+  signal?: AbortSignal;
+};
+
+/**
+ * The idempotency key of one tool call: the same conversation and call id always give the same key
+ * (`baton_` + 40 hex characters, well under Stripe's 255).
+ */
+export function toolIdempotencyKey(conversationId: string | undefined, callId: string): string {
+  const digest = createHash('sha256')
+    .update(`${conversationId ?? ''}\u0000${callId}`)
+    .digest('hex');
+  return `baton_${digest.slice(0, 40)}`;
 }
 
 export interface ToolOptions<P extends z.ZodObject> {
@@ -38,6 +59,12 @@ export interface ToolOptions<P extends z.ZodObject> {
   approvalMode?: ApprovalMode;
   /** Per-call time limit in ms (default 60 000). */
   timeoutMs?: number;
+  /**
+   * The tool is safe to run again with the same `idempotencyKey` (its effect happens at most once, e.g. a
+   * payment API honouring idempotency keys). After a crash mid-run it is re-run instead of being reported
+   * to the model as "outcome unknown". Default false.
+   */
+  idempotent?: boolean;
   execute: (args: z.infer<P>, context: ToolContext) => unknown;
 }
 
@@ -48,18 +75,22 @@ export interface FunctionTool {
   readonly description: string;
   readonly approvalMode: ApprovalMode;
   readonly timeoutMs: number;
+  /** Safe to re-run with the same idempotency key after an interruption (see {@link ToolOptions.idempotent}). */
+  readonly idempotent?: boolean;
   readonly definition: ToolDefinition;
   /**
-   * Validates one call's arguments with the tool's zod schema, without running it: the canonical arguments the
-   * tool would receive (defaults applied, transforms run, unknown keys stripped), as plain JSON, or the error
-   * the model would see. Approval cards show these, so a person approves exactly what runs.
+   * Checks a call's arguments without running it: the error the model should see, or `undefined` when they
+   * are valid. Approval-gated calls are checked before anyone is asked to approve them.
    */
-  validate(call: FunctionCallContent): ArgumentsValidation;
+  validate?(call: FunctionCallContent): string | undefined;
+  /**
+   * The canonical arguments the tool would receive (zod's output: defaults applied, transforms run, unknown keys
+   * stripped) as plain JSON, or the error the model would see. Approval cards show these, so a person approves
+   * exactly what runs.
+   */
+  canonicalArguments?(call: FunctionCallContent): ArgumentsValidation;
   /** Validates and runs one call; never throws. */
-  invoke(
-    call: FunctionCallContent,
-    context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
-  ): Promise<FunctionResultContent>;
+  invoke(call: FunctionCallContent, context: ToolInvokeContext): Promise<FunctionResultContent>;
 }
 
 export type ArgumentsValidation =
@@ -87,10 +118,11 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     throw new ToolDefinitionError(`Tool "${name}": parameters must be a z.object({...}) schema.`);
   }
   const approvalMode = options.approvalMode ?? 'never_require';
+  const idempotent = options.idempotent === true;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const definition: ToolDefinition = { name, description, parameters: toJsonSchema(parameters) };
 
-  function check(call: FunctionCallContent): { ok: true; data: unknown } | { ok: false; error: string } {
+  function parse(call: FunctionCallContent): { ok: true; args: z.infer<P> } | { ok: false; error: string } {
     let raw: unknown;
     try {
       raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
@@ -111,18 +143,22 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
           'Call the tool again with arguments that match its schema.',
       };
     }
-    return { ok: true, data: parsed.data };
+    return { ok: true, args: parsed.data as z.infer<P> };
   }
 
-  function validate(call: FunctionCallContent): ArgumentsValidation {
-    const parsed = check(call);
-    if (!parsed.ok) return parsed;
-    return { ok: true, arguments: toJsonArguments(parsed.data) };
+  function validate(call: FunctionCallContent): string | undefined {
+    const parsed = parse(call);
+    return parsed.ok ? undefined : parsed.error;
+  }
+
+  function canonicalArguments(call: FunctionCallContent): ArgumentsValidation {
+    const parsed = parse(call);
+    return parsed.ok ? { ok: true, arguments: toJsonArguments(parsed.args) } : parsed;
   }
 
   async function invoke(
     call: FunctionCallContent,
-    context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
+    context: ToolInvokeContext,
   ): Promise<FunctionResultContent> {
     const fail = (error: string): FunctionResultContent => ({
       type: 'function_result',
@@ -130,7 +166,7 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
       name,
       error,
     });
-    const parsed = check(call);
+    const parsed = parse(call);
     if (!parsed.ok) return fail(parsed.error);
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort(context.signal?.reason);
@@ -146,7 +182,12 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     try {
       const value = await Promise.race([
         Promise.resolve().then(() =>
-          execute(parsed.data as z.infer<P>, { ...context, callId: call.callId, signal: controller.signal }),
+          execute(parsed.args, {
+            ...context,
+            callId: call.callId,
+            signal: controller.signal,
+            idempotencyKey: toolIdempotencyKey(context.conversationId, call.callId),
+          }),
         ),
         timeout,
       ]);
@@ -160,7 +201,18 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     }
   }
 
-  return { kind: 'function', name, description, approvalMode, timeoutMs, definition, validate, invoke };
+  return {
+    kind: 'function',
+    name,
+    description,
+    approvalMode,
+    timeoutMs,
+    idempotent,
+    definition,
+    validate,
+    canonicalArguments,
+    invoke,
+  };
 }
 
 function toJsonSchema(schema: z.ZodObject): Record<string, unknown> {
