@@ -94,6 +94,7 @@ describe('Teams channel (CloudAdapter + fake Bot Connector)', () => {
       'Wants to run **process_refund**',
       'Asked by Alex Wilber',
       'order_number: "1234"',
+      'May decide: the person who asked (not external users)',
       'Approve this action?',
     ]);
     expect(cardButtons(card).map((b) => [b.type, b.title, (b.fallback as Json).type])).toEqual([
