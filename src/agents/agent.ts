@@ -289,8 +289,10 @@ export class ChatAgent {
       }
       const decision = decisions.get(call.callId);
       if (!decision) {
-        // Nobody is asked to approve a call that could not run: the model gets the error and may retry.
-        const invalid = tool.validate?.(call);
+        // Nobody is asked to approve a call that could not run: the model gets the error and may retry. The
+        // request carries the canonical arguments, so the card shows exactly what will run.
+        const canonical = tool.canonicalArguments?.(call);
+        const invalid = canonical ? (canonical.ok ? undefined : canonical.error) : tool.validate?.(call);
         if (invalid !== undefined) {
           error(call, invalid);
           continue;
@@ -299,6 +301,7 @@ export class ChatAgent {
           type: 'function_approval_request',
           id: `approval_${call.callId}`,
           functionCall: call,
+          ...(canonical?.ok ? { validatedArguments: canonical.arguments } : {}),
         });
       } else if (!decision.approved) {
         error(

@@ -33,6 +33,11 @@ export const FunctionApprovalRequestContentSchema = z.object({
   type: z.literal('function_approval_request'),
   id: z.string().min(1),
   functionCall: FunctionCallContentSchema,
+  /**
+   * The arguments the tool will receive, as its zod schema produced them (defaults, transforms, unknown keys
+   * stripped): what an approval card shows. Absent in requests stored before validation came first.
+   */
+  validatedArguments: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const FunctionApprovalResponseContentSchema = z.object({

@@ -83,9 +83,19 @@ export interface FunctionTool {
    * are valid. Approval-gated calls are checked before anyone is asked to approve them.
    */
   validate?(call: FunctionCallContent): string | undefined;
+  /**
+   * The canonical arguments the tool would receive (zod's output: defaults applied, transforms run, unknown keys
+   * stripped) as plain JSON, or the error the model would see. Approval cards show these, so a person approves
+   * exactly what runs.
+   */
+  canonicalArguments?(call: FunctionCallContent): ArgumentsValidation;
   /** Validates and runs one call; never throws. */
   invoke(call: FunctionCallContent, context: ToolInvokeContext): Promise<FunctionResultContent>;
 }
+
+export type ArgumentsValidation =
+  | { ok: true; arguments: Record<string, unknown> }
+  | { ok: false; error: string };
 
 /** Tool (and agent) names must be valid function names for every major model API. */
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -139,6 +149,11 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
   function validate(call: FunctionCallContent): string | undefined {
     const parsed = parse(call);
     return parsed.ok ? undefined : parsed.error;
+  }
+
+  function canonicalArguments(call: FunctionCallContent): ArgumentsValidation {
+    const parsed = parse(call);
+    return parsed.ok ? { ok: true, arguments: toJsonArguments(parsed.args) } : parsed;
   }
 
   async function invoke(
@@ -195,6 +210,7 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     idempotent,
     definition,
     validate,
+    canonicalArguments,
     invoke,
   };
 }
@@ -219,6 +235,15 @@ function toJsonValue(value: unknown): unknown {
   const text = JSON.stringify(value);
   if (text === undefined) throw new Error('the result is not JSON-serializable');
   return JSON.parse(text);
+}
+
+/** zod's output as plain JSON for a card and a checkpoint: dates as ISO strings, bigints as strings. */
+function toJsonArguments(value: unknown): Record<string, unknown> {
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  const json: unknown = text === undefined ? {} : JSON.parse(text);
+  return json !== null && typeof json === 'object' && !Array.isArray(json)
+    ? (json as Record<string, unknown>)
+    : {};
 }
 
 export function truncate(text: string, max: number): string {

@@ -10,7 +10,7 @@ import { DynamoDBKeyValueStore } from '../store/dynamodb/key-value.js';
 import { renderBanner } from './banner.js';
 import { loadBot } from './bot-loader.js';
 import { createChannels } from './channels.js';
-import type { AppConfig } from './config.js';
+import { type AppConfig, driverApprovers } from './config.js';
 import { allowedHostsOf, isLoopbackHost } from './http/hosts.js';
 import { createHttpApp } from './http/http-app.js';
 import { startNodeServer } from './http/node-server.js';
@@ -62,7 +62,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     cleanup.push(() => model.close());
     if (model.notice) logger.warn({ model: model.mode }, model.notice);
     const bot = await loadBot(config.BATON_BOT, { model: model.model, storage: store.storage });
-    const driver = new ConversationDriver({ workflow: bot.workflow, idempotency: store.storage, logger });
+    const driver = new ConversationDriver({
+      workflow: bot.workflow,
+      idempotency: store.storage,
+      logger,
+      ...driverApprovers(config),
+    });
     const allowedHosts = allowedHostsOf(config);
     const { channels, off } = await createChannels({
       config,

@@ -91,6 +91,7 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
         : {}),
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
       streaming: config.BATON_SLACK_STREAMING,
+      ...(config.BATON_LINK_HOSTS ? { linkHosts: config.BATON_LINK_HOSTS } : {}),
       ...(ctx.dispatch?.slack ? { dispatch: ctx.dispatch.slack } : {}),
     });
     channels.push(slack);
@@ -115,9 +116,19 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
     ...(config.MicrosoftAppPassword ? { appPassword: config.MicrosoftAppPassword } : {}),
     ...(config.MicrosoftAppTenantId ? { tenantId: config.MicrosoftAppTenantId } : {}),
     ...(config.MicrosoftAppType ? { appType: config.MicrosoftAppType } : {}),
+    ...teamsTenants(config),
+    ...(config.BATON_LINK_HOSTS ? { linkHosts: config.BATON_LINK_HOSTS } : {}),
     ...(ctx.dispatch?.teams ? { dispatch: ctx.dispatch.teams } : {}),
   });
   channels.push(teams);
 
   return { channels, off, teams, ...(slack ? { slack } : {}) };
+}
+
+/** The bot's own tenant plus BATON_TEAMS_TENANTS; nothing set: every tenant (e.g. Agents Playground locally). */
+export function teamsTenants(config: AppConfig): { allowedTenants?: readonly string[] } {
+  const extra = config.BATON_TEAMS_TENANTS ?? [];
+  const own = config.MicrosoftAppTenantId ? [config.MicrosoftAppTenantId] : [];
+  const all = [...new Set([...own, ...extra])];
+  return all.length ? { allowedTenants: all } : {};
 }

@@ -5,6 +5,8 @@
 
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { type ApproverPolicyOptions, parseApprovers } from '../channels/approver-policy.js';
+import { parseLinkHosts } from '../channels/text-safety.js';
 import { BatonError } from '../errors.js';
 import { isLoopbackHost } from './http/hosts.js';
 
@@ -118,6 +120,49 @@ const EnvSchema = z
       .optional(),
     // "off": serve /api/messages without MicrosoftAppId (loopback only, for the Microsoft 365 Agents Playground).
     BATON_TEAMS_AUTH: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
+    // Tenants besides MicrosoftAppTenantId whose users may use the bot ("*": any tenant).
+    BATON_TEAMS_TENANTS: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        const list = v.split(/[\s,]+/).filter(Boolean);
+        for (const t of list) {
+          if (t !== '*' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t))
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${t}" is not a tenant id: use Entra tenant GUIDs separated by commas, or "*" for any tenant`,
+            });
+        }
+        return list;
+      })
+      .optional(),
+    // Who may approve tool calls: "requester" (default), "starter", user ids, slack-group:S…, teams-team:…,
+    // per tool with "tool=rules", entries separated by ";" (e.g. "requester;process_refund=U123,slack-group:S9").
+    BATON_APPROVERS: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        try {
+          return parseApprovers(v);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    // Hosts model output may link to (example.com, *.example.com); other links show as text.
+    BATON_LINK_HOSTS: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        try {
+          return [...parseLinkHosts(v).hosts];
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     // store
     DYNAMODB_TABLE: z
       .string()
@@ -295,4 +340,9 @@ export function loadDotEnv(path = '.env'): boolean {
   if (!existsSync(path)) return false;
   process.loadEnvFile(path);
   return true;
+}
+
+/** The driver's approver policy from BATON_APPROVERS (absent: the requester decides). */
+export function driverApprovers(config: AppConfig): { approvers?: ApproverPolicyOptions } {
+  return config.BATON_APPROVERS ? { approvers: config.BATON_APPROVERS } : {};
 }

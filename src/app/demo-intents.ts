@@ -4,6 +4,7 @@
  * with it. Keyword rules, not understanding: the script stays predictable, and says it is one.
  */
 import { BARE_MENTION_PROMPT } from '../channels/bare-mention.js';
+import { HANDOFF_NOTE_PREFIX } from '../handoff/handoff-tools.js';
 
 /** Intents a specialist's tool serves. */
 export type ToolKind = 'refund' | 'status' | 'return';
@@ -61,7 +62,8 @@ export function readIntents(lines: readonly ChatLine[]): Intent[] {
   const intents: Intent[] = [];
   let lastOrder: string | undefined;
   lines.forEach((line, at) => {
-    if (line.role !== 'user') return;
+    // The quoted handoff reason is the previous agent's words, not the user's.
+    if (line.role !== 'user' || line.text.startsWith(HANDOFF_NOTE_PREFIX)) return;
     for (const clause of clauses(line.text)) {
       const intent = classify(clause, at, lastOrder);
       if (intent.order && !intent.inherited) lastOrder = intent.order;

@@ -2,13 +2,14 @@
 import { UnknownRequestError } from '../handoff/errors.js';
 import { FunctionApprovalRequest } from '../handoff/requests.js';
 import type { HandoffWorkflow, RunOptions } from '../handoff/workflow.js';
-import type { ApproverContext, ApproverRule, DecisionResult, Inbound, TurnSink } from './driver-types.js';
+import { type ApproversOption, mayApprove } from './approver-policy.js';
+import type { DecisionResult, Inbound, TurnSink } from './driver-types.js';
 
 export async function decide(
   wf: HandoffWorkflow,
   inbound: Extract<Inbound, { type: 'decision' }>,
   sink: TurnSink,
-  approvers: Readonly<Record<string, ApproverRule>> | undefined,
+  approvers: ApproversOption | undefined,
   options: RunOptions,
 ): Promise<DecisionResult> {
   const pending = (await wf.getPendingRequests()).find((r) => r.requestId === inbound.requestId);
@@ -30,12 +31,3 @@ export async function decide(
   return { status: 'settled', request, approved: inbound.approved };
 }
 
-async function mayApprove(
-  approvers: Readonly<Record<string, ApproverRule>> | undefined,
-  context: ApproverContext,
-): Promise<boolean> {
-  const rule = approvers?.[context.request.functionCall.name];
-  if (rule === undefined) return context.starterId !== undefined && context.user.id === context.starterId;
-  if (typeof rule === 'function') return await rule(context);
-  return rule.includes(context.user.id);
-}

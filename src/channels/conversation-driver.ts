@@ -11,7 +11,8 @@ import type { HandoffWorkflow } from '../handoff/workflow.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { InboxItem } from '../store/inbox.js';
 import { deliveryIdOf, inboundOf, inboxPayload, messageIdOf } from './delivery.js';
-import type { ApproverRule, Inbound, TurnResult, TurnSink } from './driver-types.js';
+import { type ApproversOption, type DeciderDescription, describeApprovers } from './approver-policy.js';
+import type { Inbound, TurnResult, TurnSink } from './driver-types.js';
 import { LeaseWaitTimeoutError } from './driver-types.js';
 import { runLegacy } from './legacy-turn.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -19,6 +20,7 @@ import { type Logger, silentLogger } from './logger.js';
 export type {
   ApproverContext,
   ApproverRule,
+  ApproversOption,
   ChannelUser,
   DecisionResult,
   Inbound,
@@ -50,7 +52,8 @@ export interface ConversationDriverOptions {
   leases?: LeaseBackend;
   /** Deduplicates deliveries by `eventId` when there is no inbox (Slack retries, double clicks). */
   idempotency?: IdempotencyStore;
-  approvers?: Readonly<Record<string, ApproverRule>>;
+  /** Who may decide approvals, per tool and by default (the requester); see `approver-policy.ts`. */
+  approvers?: ApproversOption;
   /** Retries of a turn that lost an optimistic race with a writer outside the lease (default 5). */
   maxConflictRetries?: number;
   /** This process's lease owner id (default `host:pid:random`): unique per process. */
@@ -383,6 +386,11 @@ export class ConversationDriver {
       maxConflictRetries: this.options.maxConflictRetries ?? 5,
       approvers: this.options.approvers,
     });
+  }
+
+  /** Who may decide a tool's approvals under the policy (an approval card's "May decide" line). */
+  approversOf(tool: string): DeciderDescription {
+    return describeApprovers(this.options.approvers, tool);
   }
 
   private enqueue<T>(key: string, work: () => Promise<T>): Promise<T> {

@@ -6,12 +6,9 @@ import type { Content } from '../agents/messages.js';
 import { BatonError } from '../errors.js';
 import type { RequestInfoEvent, WorkflowEvent } from '../handoff/events.js';
 import type { FunctionApprovalRequest } from '../handoff/requests.js';
+import type { ChannelUser } from './approver-policy.js';
 
-export interface ChannelUser {
-  /** Stable id on the platform (Slack user id, AAD object id, playground user). */
-  id: string;
-  name?: string;
-}
+export type { ApproverContext, ApproverRule, ApproversOption, ChannelUser } from './approver-policy.js';
 
 export type Inbound =
   | {
@@ -58,15 +55,6 @@ export type TurnResult =
   /** The channel tells the user, or answers 5xx so the platform delivers again (the delivery is kept). */
   | { status: 'failed'; error: Error };
 
-export interface ApproverContext {
-  request: FunctionApprovalRequest;
-  user: ChannelUser;
-  /** The person who started the conversation (the default approver). */
-  starterId: string | undefined;
-  conversationKey: string;
-}
-/** Per tool: user ids allowed to approve, or a predicate. Tools not listed: the conversation's starter. */
-export type ApproverRule = readonly string[] | ((context: ApproverContext) => boolean | Promise<boolean>);
 
 /** A delivery waited longer than `leaseWaitMs` for its conversation; it stays in the inbox and runs later. */
 export class LeaseWaitTimeoutError extends BatonError {

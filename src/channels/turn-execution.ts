@@ -7,7 +7,8 @@ import type { HandoffWorkflow, RunOptions } from '../handoff/workflow.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
 import { LeaseLostError } from '../store/storage-errors.js';
 import { decide } from './approval-decision.js';
-import type { ApproverRule, Inbound, TurnResult, TurnSink } from './driver-types.js';
+import type { ApproversOption } from './approver-policy.js';
+import type { Inbound, TurnResult, TurnSink } from './driver-types.js';
 import type { Logger } from './logger.js';
 import { errorFields, sleep } from './turn-lease.js';
 
@@ -22,7 +23,7 @@ export interface TurnParams {
   /** This delivery may have run before (a redelivery, an orphan, a resume): check what is committed first. */
   redelivered: boolean;
   maxConflictRetries: number;
-  approvers: Readonly<Record<string, ApproverRule>> | undefined;
+  approvers: ApproversOption | undefined;
 }
 
 export interface TurnOutcome {

@@ -180,7 +180,9 @@ function pinnedIndexes(
       }
     }
   };
-  latest((m) => m.synthetic === 'handoff_note' && m.visibleTo === agentName);
+  // The handoff's system note, and the quoted reason that follows it as a user-role note.
+  latest((m) => m.synthetic === 'handoff_note' && m.role === 'system' && m.visibleTo === agentName);
+  latest((m) => m.synthetic === 'handoff_note' && m.role === 'user' && m.visibleTo === agentName);
   // What the agent is answering, however many tool rounds it has taken since.
   latest((m) => m.role === 'user' && m.synthetic === undefined && m.visibleTo === undefined);
   const results = new Set<string>();

@@ -47,6 +47,12 @@ export class HandoffAgentUserRequest {
   }
 }
 
+export interface FunctionApprovalRequestDetails {
+  validatedArguments?: Readonly<Record<string, unknown>>;
+  requestedBy?: string;
+  requestedByName?: string;
+}
+
 /** A tool that requires approval was called; nothing runs until a person decides. */
 export class FunctionApprovalRequest {
   readonly kind = 'function_approval' as const;
@@ -57,11 +63,31 @@ export class FunctionApprovalRequest {
     readonly functionCall: FunctionCallContent & { readonly parsedArguments?: Record<string, unknown> },
     /** The agent whose model called the tool. */
     readonly agentId: string,
-  ) {}
+    details: FunctionApprovalRequestDetails = {},
+  ) {
+    if (details.validatedArguments !== undefined) this.validatedArguments = details.validatedArguments;
+    if (details.requestedBy !== undefined) this.requestedBy = details.requestedBy;
+    if (details.requestedByName !== undefined) this.requestedByName = details.requestedByName;
+  }
+
+  /**
+   * The arguments the tool will run with, as its zod schema produced them (defaults applied, transforms run,
+   * unknown keys stripped). Absent only for requests recorded before arguments were validated first.
+   */
+  readonly validatedArguments?: Readonly<Record<string, unknown>>;
+  /** The user whose message led to this request (the default approver), when known. */
+  readonly requestedBy?: string;
+  /** The requester's display name when they asked (for cards only: never used to authorize). */
+  readonly requestedByName?: string;
 
   /** The parsed arguments (`{}` when they were not a JSON object). */
   parseArguments(): Record<string, unknown> {
     return this.functionCall.parsedArguments ?? {};
+  }
+
+  /** What an approver must see: the validated arguments, or the model's parsed ones for older requests. */
+  approvalArguments(): Readonly<Record<string, unknown>> {
+    return this.validatedArguments ?? this.parseArguments();
   }
 
   createResponse(decision: {

@@ -32,6 +32,12 @@ export const PendingRequestSchema = z.discriminatedUnion('kind', [
     agentId: z.string(),
     createdAt: z.string(),
     functionCall: FunctionCallContentSchema,
+    /** The tool's validated (canonical) arguments: what the approver is shown and what runs. */
+    validatedArguments: z.record(z.string(), z.unknown()).optional(),
+    /** Whose message led to the request (the default approver). */
+    requestedBy: z.string().optional(),
+    /** Their display name then (shown on cards; not used to authorize). */
+    requestedByName: z.string().optional(),
   }),
 ]);
 export type PendingRequest = z.infer<typeof PendingRequestSchema>;

@@ -23,7 +23,7 @@ import {
   type WorkflowWarningCode,
   WorkflowWarningEvent,
 } from './events.js';
-import { handoffReason, handoffTarget, handoffToolDefinition } from './handoff-tools.js';
+import { handoffNotes, handoffReason, handoffTarget, handoffToolDefinition } from './handoff-tools.js';
 import { FunctionApprovalRequest, HandoffAgentUserRequest, withText } from './requests.js';
 import { type ConversationSession, newId } from './session.js';
 import type { HeadState, PendingRequest, TranscriptMessage } from './state.js';
@@ -127,6 +127,8 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
           agentId: agent.name,
           createdAt: new Date().toISOString(),
           functionCall: r.functionCall,
+          ...(r.validatedArguments ? { validatedArguments: r.validatedArguments } : {}),
+          ...requester(session.transcript),
         }));
         yield* pause(ctx, pending);
         return;
@@ -265,17 +267,13 @@ async function* handOff(
       { type: 'function_result', callId: call.callId, name: call.name, result: `Transferred to ${target}.` },
     ],
   });
-  session.append({
-    role: 'system',
-    visibleTo: target,
-    synthetic: 'handoff_note',
-    contents: [
-      {
-        type: 'text',
-        text: `${source.name} handed this conversation to you (${target}).${reason ? ` Reason: ${reason}` : ''} Continue helping the user.`,
-      },
-    ],
-  });
+  for (const note of handoffNotes(source.name, target, reason))
+    session.append({
+      role: note.role,
+      visibleTo: target,
+      synthetic: 'handoff_note',
+      contents: [{ type: 'text', text: note.text }],
+    });
   head.previousAgent = source.name;
   head.activeAgent = target;
   head.turn.handoffs++;
@@ -355,13 +353,30 @@ async function shouldTerminate(def: HandoffDefinition, session: ConversationSess
   return await def.terminationCondition(visibleConversation(session.transcript));
 }
 
+/** The author of the latest message a person wrote (not an autonomous prompt): who asked for the call. */
+function requester(transcript: readonly TranscriptMessage[]): {
+  requestedBy?: string;
+  requestedByName?: string;
+} {
+  for (let i = transcript.length - 1; i >= 0; i--) {
+    const m = transcript[i]!;
+    if (m.role === 'user' && m.synthetic === undefined && m.authorId)
+      return { requestedBy: m.authorId, ...(m.authorName ? { requestedByName: m.authorName } : {}) };
+  }
+  return {};
+}
+
 /** Rebuilds the public request object for a pending request (also after a restore). */
 export function requestEvent(r: PendingRequest, transcript: readonly TranscriptMessage[]): RequestInfoEvent {
   if (r.kind === 'function_approval') {
     return new RequestInfoEvent(
       r.requestId,
       r.agentId,
-      new FunctionApprovalRequest(r.requestId, r.functionCall, r.agentId),
+      new FunctionApprovalRequest(r.requestId, r.functionCall, r.agentId, {
+        ...(r.validatedArguments ? { validatedArguments: r.validatedArguments } : {}),
+        ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
+        ...(r.requestedByName ? { requestedByName: r.requestedByName } : {}),
+      }),
     );
   }
   const ids = new Set(r.responseMessageIds);

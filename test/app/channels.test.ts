@@ -52,4 +52,23 @@ describe('which channels run', () => {
     expect((await channelsFor(env)).channels.map((c) => c.name)).toEqual(['teams']);
     expect((await channelsFor(env, true)).channels.map((c) => c.name)).toEqual(['teams']);
   });
+
+  it('limits Teams to the bot tenant by default; BATON_TEAMS_TENANTS adds tenants, "*" allows any', async () => {
+    const base = {
+      HOST: '0.0.0.0',
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: 'pw',
+      MicrosoftAppTenantId: '00000000-0000-4000-8000-0000000000aa',
+    };
+    const describeTeams = async (env: Record<string, string>) =>
+      (await channelsFor(env)).channels.find((c) => c.name === 'teams')!.describe();
+    expect(await describeTeams(base)).toContain('tenants 00000000-0000-4000-8000-0000000000aa,');
+    expect(
+      await describeTeams({ ...base, BATON_TEAMS_TENANTS: '11111111-1111-4111-8111-111111111111' }),
+    ).toContain('tenants 00000000-0000-4000-8000-0000000000aa, 11111111-1111-4111-8111-111111111111,');
+    expect(await describeTeams({ ...base, BATON_TEAMS_TENANTS: '*' })).toContain('all tenants');
+    await expect(channelsFor({ ...base, BATON_TEAMS_TENANTS: 'contoso.com' })).rejects.toThrow(
+      /BATON_TEAMS_TENANTS="contoso.com" "contoso.com" is not a tenant id/,
+    );
+  });
 });

@@ -174,4 +174,60 @@ describe('tool approval', () => {
       to: 'triage_agent',
     });
   });
+
+  it('validates before asking: the request carries what will run, and invalid arguments go back to the model', async () => {
+    const counters = { refunds: 0 };
+    const refundTool = tool({
+      name: 'process_refund',
+      description: 'Refund',
+      parameters: z.object({
+        order_number: z.string().transform((v) => v.trim().toUpperCase()),
+        amount: z.number().positive(),
+        currency: z.string().default('EUR'),
+      }),
+      approvalMode: 'always_require',
+      execute: ({ order_number, amount, currency }) => {
+        counters.refunds++;
+        return `refunded ${amount} ${currency} on ${order_number}`;
+      },
+    });
+    const model = s.model();
+    const refund = new ChatAgent({
+      name: 'refund_agent',
+      instructions: 'Refunds.',
+      model,
+      tools: [refundTool],
+    });
+    const wf = new HandoffBuilder({ participants: [refund] }).withStartAgent(refund).build();
+    // First a call zod refuses (no card), then a valid one with a default, a transform and a key zod strips.
+    s.server.enqueue(
+      { toolCalls: [{ name: 'process_refund', arguments: { order_number: 'a-1', amount: -5 } }] },
+      {
+        toolCalls: [
+          { name: 'process_refund', arguments: { order_number: ' a-1 ', amount: 5, approved_by: 'finance' } },
+        ],
+      },
+    );
+    const events = await collect(
+      wf.runStream({ role: 'user', contents: [{ type: 'text', text: 'refund a-1' }], authorId: 'U_ALICE' }),
+    );
+    const requests = events.filter((e): e is RequestInfoEvent => e instanceof RequestInfoEvent);
+    expect(requests).toHaveLength(1);
+    const refusal = s.server.requests[1]!.messages.find((m) => m.role === 'tool');
+    expect(String(refusal?.content)).toContain('Invalid arguments for tool "process_refund": amount');
+    const data = requests[0]!.data as FunctionApprovalRequest;
+    expect(data.validatedArguments).toEqual({ order_number: 'A-1', amount: 5, currency: 'EUR' });
+    expect(data.approvalArguments()).toEqual({ order_number: 'A-1', amount: 5, currency: 'EUR' });
+    expect(data.parseArguments()).toEqual({ order_number: ' a-1 ', amount: 5, approved_by: 'finance' });
+    expect(data.requestedBy).toBe('U_ALICE');
+    // The same after a reload from the store (a new process rebuilds the request from the checkpoint).
+    const [pending] = await wf.getPendingRequests();
+    expect((pending!.data as FunctionApprovalRequest).validatedArguments).toEqual(data.validatedArguments);
+    expect((pending!.data as FunctionApprovalRequest).requestedBy).toBe('U_ALICE');
+    s.server.enqueue({ text: 'Done.' });
+    const after = await collect(wf.sendResponsesStreaming({ [data.id]: { approved: true } }));
+    const result = after.find((e): e is ToolResultEvent => e instanceof ToolResultEvent);
+    expect(result?.result.result).toBe('refunded 5 EUR on A-1');
+    expect(counters.refunds).toBe(1);
+  });
 });

@@ -180,7 +180,10 @@ describe('context window', () => {
     expect(sent(r).length).toBeLessThanOrEqual(5);
     expect(sent(r)[0]).toMatchObject({ role: 'system' });
     expect(String(sent(r)[0]!.content)).toContain('triage_agent handed this conversation to you');
-    expect(String(sent(r)[0]!.content)).toContain('shipping question');
+    // The reason follows as a quoted user-role note (never in the system role), kept with it.
+    expect(String(sent(r)[0]!.content)).not.toContain('shipping question');
+    expect(sent(r)[1]).toMatchObject({ role: 'user' });
+    expect(String(sent(r)[1]!.content)).toContain('"shipping question"');
     expect(sent(r).at(-1)).toMatchObject({ role: 'user', content: 'Any update 10?' });
   });
 

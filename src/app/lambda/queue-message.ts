@@ -10,7 +10,12 @@ import type { TeamsJob } from '../../channels/teams/teams-job.js';
 
 export const QUEUE_MESSAGE_SCHEMA_VERSION = 1;
 
-const UserSchema = z.object({ id: z.string().min(1), name: z.string().optional() });
+// `external` must survive the queue: dropping it would let a Slack Connect user approve on the worker.
+const UserSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  external: z.boolean().optional(),
+});
 
 const MessageInboundSchema = z.object({
   type: z.literal('message'),

@@ -18,7 +18,7 @@ import {
 } from '../../store/dynamodb/index.js';
 import type { BotContext } from '../bot-loader.js';
 import { createChannels } from '../channels.js';
-import type { AppConfig } from '../config.js';
+import { type AppConfig, driverApprovers } from '../config.js';
 import { allowedHostsOf } from '../http/hosts.js';
 import { createHttpApp } from '../http/http-app.js';
 import { createAppLogger } from '../logger.js';
@@ -72,7 +72,12 @@ async function core(config: AppConfig, options: LambdaRuntimeOptions) {
   const storage = new DynamoDBCheckpointStorage({ client, tableName: config.DYNAMODB_TABLE });
   const model = await createAppModel(config);
   const workflow = await options.createWorkflow({ model: model.model, storage });
-  const driver = new ConversationDriver({ workflow, idempotency: storage, logger });
+  const driver = new ConversationDriver({
+    workflow,
+    idempotency: storage,
+    logger,
+    ...driverApprovers(config),
+  });
   const records = new DynamoDBKeyValueStore({ client, tableName: config.DYNAMODB_TABLE });
   // The playground keeps files on local disk and has no login: never on Lambda.
   const lambdaConfig: AppConfig = {

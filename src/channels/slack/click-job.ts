@@ -4,6 +4,7 @@
  */
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { APPROVE_ACTION_ID } from './approval-card.js';
+import { isExternalSlackUser } from './approvers.js';
 import { actionDeliveryKey, conversationKey, workspaceOf } from './inbound.js';
 import { installIds, type SlackJob } from './slack-job.js';
 
@@ -31,7 +32,16 @@ export function clickJobOf(
     inbound: {
       type: 'decision',
       conversationKey: conversationKey(workspace, channel, threadTs),
-      user: { id: userId },
+      user: {
+        id: userId,
+        ...(isExternalSlackUser({
+          userTeamId: body.user.team_id,
+          teamId: body.team?.id ?? contextTeamId,
+          enterpriseId: body.enterprise?.id,
+        })
+          ? { external: true }
+          : {}),
+      },
       requestId,
       approved,
       eventId: actionDeliveryKey(workspace, channel, messageTs, action.action_ts),

@@ -5,6 +5,7 @@
 import type { Content } from '../../agents/messages.js';
 import { BARE_MENTION_PROMPT } from '../bare-mention.js';
 import type { Inbound } from '../conversation-driver.js';
+import { isExternalSlackUser } from './approvers.js';
 import { type SlackFile, unreadFileContents } from './files.js';
 
 export type { SlackFile } from './files.js';
@@ -110,7 +111,13 @@ export function messageInbound(
   return {
     type: 'message',
     conversationKey: conversationKey(workspace, event.channel, event.thread_ts ?? event.ts),
-    user: { id: event.user },
+    user: {
+      id: event.user,
+      // A Slack Connect user may chat; the approver policy keeps them from approving by default.
+      ...(workspace.startsWith('T') && isExternalSlackUser({ userTeamId: event.user_team, teamId: workspace })
+        ? { external: true }
+        : {}),
+    },
     contents,
     eventId: messageDeliveryKey(workspace, event.channel, event.ts),
   };

@@ -8,6 +8,13 @@ import { type ToolRun, toolsRunNotice, type WorkflowEvent } from '../../handoff/
 import { FunctionApprovalRequest } from '../../handoff/requests.js';
 import type { TurnSink } from '../conversation-driver.js';
 import type { Logger } from '../logger.js';
+import {
+  defangSlackMentions,
+  type LinkPolicy,
+  NO_LINKS,
+  SafeTextStream,
+  safeSlackMarkdown,
+} from '../text-safety.js';
 import { approvalCard } from './approval-card.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { PersonaPoster, ThreadTarget } from './persona-poster.js';
@@ -34,10 +41,14 @@ export interface RendererOptions {
    * decision turn, the click was accepted).
    */
   onFirstEvent?: () => Promise<void>;
+  /** The card's "May decide" line (mrkdwn) for a request, from the approver policy. */
+  decidersOf?: (request: FunctionApprovalRequest) => string;
+  /** Which link hosts model output may link to (default: none; links show as text with their address). */
+  linkPolicy?: LinkPolicy;
 }
 
 export class SlackTurnRenderer implements TurnSink {
-  private current: { agentId: string; stream: MessageStream } | undefined;
+  private current: { agentId: string; stream: MessageStream; safe: SafeTextStream } | undefined;
   private started = false;
   private apologized = false;
 
@@ -91,13 +102,15 @@ export class SlackTurnRenderer implements TurnSink {
       case 'agent_run_update': {
         if (this.current?.agentId !== e.agentId) {
           await this.closeCurrent();
-          this.current = { agentId: e.agentId, stream: this.open(e.agentId) };
+          this.current = { agentId: e.agentId, stream: this.open(e.agentId), safe: this.safeStream() };
         }
-        await this.current.stream.append(e.text);
+        const safe = this.current.safe.push(e.text);
+        if (safe !== '') await this.current.stream.append(safe);
         return;
       }
       case 'agent_response': {
-        const text = e.message.text;
+        // Model output: no mentions or broadcasts, links only to allowed hosts.
+        const text = safeSlackMarkdown(e.message.text, this.linkPolicy);
         if (this.current?.agentId === e.agentId) {
           const { stream } = this.current;
           this.current = undefined;
@@ -112,7 +125,7 @@ export class SlackTurnRenderer implements TurnSink {
         await this.closeCurrent();
         const from = escapeMrkdwn(personaOf(e.from).displayName);
         const to = escapeMrkdwn(personaOf(e.to).displayName);
-        const reason = e.reason ? ` · ${escapeMrkdwn(e.reason)}` : '';
+        const reason = e.reason ? ` · ${defangSlackMentions(escapeMrkdwn(e.reason))}` : '';
         await poster.post(target, undefined, notice(`${from} → ${to}${reason}`));
         return;
       }
@@ -121,7 +134,8 @@ export class SlackTurnRenderer implements TurnSink {
         // A HandoffAgentUserRequest needs no message: the agent's reply already asks the question.
         if (!(e.data instanceof FunctionApprovalRequest)) return;
         const persona = personaOf(e.sourceAgentId);
-        await poster.post(target, persona, approvalCard(e.data, persona));
+        const deciders = this.options.decidersOf?.(e.data);
+        await poster.post(target, persona, approvalCard(e.data, persona, deciders ? { deciders } : {}));
         return;
       }
       case 'output':
@@ -166,7 +180,19 @@ export class SlackTurnRenderer implements TurnSink {
   private async closeCurrent(): Promise<void> {
     const current = this.current;
     this.current = undefined;
-    await current?.stream.finish();
+    if (!current) return;
+    const rest = current.safe.end();
+    if (rest !== '') await current.stream.append(rest);
+    await current.stream.finish();
+  }
+
+  private get linkPolicy(): LinkPolicy {
+    return this.options.linkPolicy ?? NO_LINKS;
+  }
+
+  private safeStream(): SafeTextStream {
+    const policy = this.linkPolicy;
+    return new SafeTextStream((text) => safeSlackMarkdown(text, policy));
   }
 
   private async safely(what: string, work: () => Promise<void>): Promise<void> {

@@ -17,6 +17,7 @@ import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { TurnResult } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID, settledCard } from './approval-card.js';
+import { slackDeciders, slackMembership } from './approvers.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { BotIdentity, BotIdentityUnavailableError, DEFAULT_IDENTITY_RETRY } from './bot-identity.js';
 import { clickJobOf } from './click-job.js';
@@ -398,7 +399,9 @@ class BoltSlackChannel implements SlackChannel {
     // The first event of a decision turn (other than a failure to record it) means the decision was accepted:
     // close the card before the tool runs.
     const renderer = this.renderer(toTarget(job.thread, client), closeCard);
-    const result = await this.options.driver.handle(job.inbound, renderer);
+    // Group membership (BATON_APPROVERS slack-group:…) is looked up at click time, with this workspace's token.
+    const user = { ...job.inbound.user, memberOf: slackMembership(client, job.inbound.user.id) };
+    const result = await this.options.driver.handle({ ...job.inbound, user }, renderer);
     await this.finishTurn(renderer, result);
     if (result.status !== 'processed' || !result.decision) return;
     const decision = result.decision.status;
@@ -422,6 +425,8 @@ class BoltSlackChannel implements SlackChannel {
       personaOf: (agentId) => this.personaOf(agentId),
       streaming: this.options.streaming ?? 'auto',
       updateIntervalMs: this.options.updateIntervalMs ?? 1000,
+      ...(this.options.linkHosts ? { linkPolicy: { hosts: this.options.linkHosts } } : {}),
+      decidersOf: (request) => slackDeciders(this.options.driver.approversOf(request.functionCall.name)),
       logger: this.logger.child({ thread: `${target.channel}:${target.threadTs}` }),
       onFirstEvent,
     });

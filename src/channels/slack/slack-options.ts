@@ -71,6 +71,11 @@ export interface SlackChannelOptions {
   /** Minimum time between edits of a streaming reply (default 1000 ms). */
   updateIntervalMs?: number;
   /**
+   * Hosts model output may link to (`example.com`, `*.example.com`). Other links are shown as their text with
+   * the address visible, not clickable. Default: none.
+   */
+  linkHosts?: readonly string[];
+  /**
    * Hands each accepted turn to another host instead of running it here (the Lambda ingress enqueues it; a worker
    * runs it with `runJob`). Requests are then answered only after `dispatch` resolved, and a failed dispatch is
    * answered 500 so Slack retries. Default: run in process through the driver, after the ack.

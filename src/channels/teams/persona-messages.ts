@@ -1,5 +1,6 @@
 /** The activities an agent's turn becomes: persona messages, the small handoff line, notices. */
 import type { Persona } from '../../agents/agent.js';
+import { escapeMarkdown } from '../text-safety.js';
 import { adaptiveCard, aiLabelEntity, cardAttachment, personaHeader, textBlock } from './adaptive-card.js';
 import type { OutgoingActivity } from './bot-adapter.js';
 import { previewSummary } from './preview-summary.js';
@@ -30,7 +31,8 @@ export function streamedText(persona: Persona, text: string): string {
 
 /** A handoff, shown as one small subdued line between the agents' messages. */
 export function handoffLine(from: Persona, to: Persona, reason?: string): OutgoingActivity {
-  const line = `↪ ${from.displayName} handed the conversation to ${to.displayName}${reason ? ` — ${reason}` : ''}`;
+  // The reason is model-written: Markdown characters in it are shown, not obeyed.
+  const line = `↪ ${from.displayName} handed the conversation to ${to.displayName}${reason ? ` — ${escapeMarkdown(reason)}` : ''}`;
   return smallLine(line);
 }
 

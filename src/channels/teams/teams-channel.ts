@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { Persona } from '../../agents/agent.js';
+import { decidersText } from '../approver-policy.js';
 import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { ConversationDriver, Inbound } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
@@ -38,8 +39,16 @@ export interface TeamsChannelOptions {
   tenantId?: string;
   /** `MicrosoftAppType` (default SingleTenant). */
   appType?: TeamsAppType;
-  /** Entra tenant ids whose activities are processed; others are ignored. Default: every tenant. */
+  /**
+   * Entra tenant ids whose activities are processed; others are ignored (an approval click from another tenant
+   * is refused with 403). `['*']`: every tenant. Default: `tenantId` when it is set, otherwise every tenant.
+   */
   allowedTenants?: readonly string[];
+  /**
+   * Hosts model output may link to (`example.com`, `*.example.com`). Other links are shown as their text with
+   * the address visible, not clickable. Default: none.
+   */
+  linkHosts?: readonly string[];
   logger?: Logger;
   /** Stream answers in personal chats (default true). */
   streaming?: boolean;
@@ -83,7 +92,8 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
     });
   const driver = options.driver;
   const refs = options.conversationReferences ?? new InMemoryConversationReferenceStore();
-  const allowed = options.allowedTenants ? new Set(options.allowedTenants) : undefined;
+  const tenantList = options.allowedTenants ?? (options.tenantId ? [options.tenantId] : undefined);
+  const allowed = tenantList && !tenantList.includes('*') ? new Set(tenantList) : undefined;
   const streaming = options.streaming ?? true;
   const path = options.path ?? '/api/messages';
   const inFlight = new Set<Promise<unknown>>();
@@ -124,6 +134,8 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
       personaOf,
       logger: log.child({ conversation: conversationKey }),
       ...(options.streamTiming ? { streamTiming: options.streamTiming } : {}),
+      ...(options.linkHosts ? { linkPolicy: { hosts: options.linkHosts } } : {}),
+      decidersOf: (request) => decidersText(options.driver.approversOf(request.functionCall.name)),
     });
 
   const onActivity = async (turn: InboundTurn): Promise<InvokeReply | undefined> => {

@@ -8,6 +8,12 @@ import { toolsRunNotice, type WorkflowEvent } from '../../handoff/events.js';
 import { FunctionApprovalRequest } from '../../handoff/requests.js';
 import type { TurnResult, TurnSink } from '../conversation-driver.js';
 import type { Logger } from '../logger.js';
+import {
+  type LinkPolicy,
+  NO_LINKS,
+  safeTeamsCardMarkdown,
+  safeTeamsMessageMarkdown,
+} from '../text-safety.js';
 import { aiLabelEntity, cardAttachment } from './adaptive-card.js';
 import { approvalCard } from './approval-card.js';
 import type { ConversationSender, OutgoingActivity } from './bot-adapter.js';
@@ -22,6 +28,10 @@ export interface TurnRendererOptions {
   personaOf(agentId: string): Persona;
   logger: Logger;
   streamTiming?: StreamTiming;
+  /** The card's "May decide" line for a request, from the approver policy. */
+  decidersOf?: (request: FunctionApprovalRequest) => string;
+  /** Which link hosts model output may link to (default: none; links show as text with their address). */
+  linkPolicy?: LinkPolicy;
 }
 
 /** Teams shows a typing indicator for about 3 s; resend no more often than that. */
@@ -52,7 +62,13 @@ export class TeamsTurnRenderer implements TurnSink {
         await this.endStream();
         return this.send({
           type: 'message',
-          attachments: [cardAttachment(approvalCard(this.options.personaOf(e.data.agentId), e.data))],
+          attachments: [
+            cardAttachment(
+              approvalCard(this.options.personaOf(e.data.agentId), e.data, {
+                ...(this.options.decidersOf ? { deciders: this.options.decidersOf(e.data) } : {}),
+              }),
+            ),
+          ],
         });
       case 'warning':
         return this.send(smallLine(`⚠️ ${e.message}`));
@@ -77,7 +93,7 @@ export class TeamsTurnRenderer implements TurnSink {
       const persona = this.options.personaOf(agentId);
       const stream = new TeamsStream(
         this.options.sender,
-        (text) => streamedText(persona, text),
+        (text) => streamedText(persona, safeTeamsMessageMarkdown(text, this.linkPolicy)),
         this.options.logger,
         [aiLabelEntity()],
         this.options.streamTiming,
@@ -102,7 +118,12 @@ export class TeamsTurnRenderer implements TurnSink {
       if (outcome.status === 'finished') return;
       if (outcome.status === 'partial') rest = text.slice(outcome.sentText.length).trimStart();
     }
-    for (const part of splitText(rest)) await this.send(agentMessage(persona, part));
+    for (const part of splitText(rest))
+      await this.send(agentMessage(persona, safeTeamsCardMarkdown(part, this.linkPolicy)));
+  }
+
+  private get linkPolicy(): LinkPolicy {
+    return this.options.linkPolicy ?? NO_LINKS;
   }
 
   private async endStream(): Promise<void> {

@@ -93,6 +93,53 @@ describe('Slack channel: approval clicks', () => {
     expect(JSON.stringify(cardUpdates(card)[0]?.args.blocks)).toContain('Approved by <@U_MANAGER>');
   });
 
+  it('the requester decides, not whoever started the thread; the card says who asked and who may decide', async () => {
+    h.setup();
+    const root = userTs();
+    h.fixture.server.enqueue({ text: 'Hi! How can I help?' });
+    await h.postEvent(mentionEvent('hello', { ts: root }));
+    await h.settle();
+    h.fixture.server.enqueue(
+      handoff('refund_agent', 'refund request'),
+      as(REFUND, { toolCalls: [{ name: 'process_refund', arguments: { order_number: '77' } }] }),
+    );
+    await h.postEvent(mentionEvent('refund my order 77', { threadTs: root, user: 'U_BOB' }));
+    await h.settle();
+    const card = h.fake.thread(CHANNEL, root).find((m) => m.blocks.some((b) => b.type === 'actions'))!;
+    expect(JSON.stringify(card.blocks)).toContain(
+      'Asked by <@U_BOB> · May decide: the person who asked (not external users)',
+    );
+    await h.postAction(clickPayload(card));
+    await h.settle();
+    expect(ephemerals()[0]).toMatchObject({ user: STARTER, text: EPHEMERAL.forbidden });
+    h.fixture.server.enqueue(as(REFUND, { text: 'Refunded 77.' }));
+    await h.postAction(clickPayload(card, { user: 'U_BOB' }));
+    await h.settle();
+    expect(JSON.stringify(cardUpdates(card)[0]?.args.blocks)).toContain('Approved by <@U_BOB>');
+  });
+
+  it('a Slack Connect user may chat but not approve their own call', async () => {
+    const rig = h.setup();
+    const root = userTs();
+    h.fixture.server.enqueue(
+      handoff('refund_agent', 'refund request'),
+      as(REFUND, { toolCalls: [{ name: 'process_refund', arguments: { order_number: '9' } }] }),
+    );
+    // user_team differs from the workspace: a Slack Connect user from another organisation.
+    await h.postEvent({
+      ...mentionEvent('refund order 9', { ts: root, user: 'U_GUEST' }),
+      user_team: 'T_OTHER',
+    });
+    await h.settle();
+    const card = h.fake.thread(CHANNEL, root).find((m) => m.blocks.some((b) => b.type === 'actions'));
+    expect(card, 'the external user could chat').toBeDefined();
+    const click = clickPayload(card!, { user: 'U_GUEST' });
+    await h.postAction({ ...click, user: { ...click.user, team_id: 'T_OTHER' } });
+    await h.settle();
+    expect(rig.counters.refunds).toBe(0);
+    expect(ephemerals().at(-1)).toMatchObject({ user: 'U_GUEST', text: EPHEMERAL.forbidden });
+  });
+
   it('ignores a button value forged into another thread: the conversation comes from where the click was', async () => {
     const { rig, root, card } = await threadWithCard();
     // Another Baton thread by the same person …

@@ -57,10 +57,12 @@ describe('Slack channel: the seed conversation in one thread', () => {
     expect(card).toMatchObject({ username: 'Refund Agent', iconUrl: REFUND_ICON });
     const cardJson = JSON.stringify(card!.blocks);
     expect(cardJson).toContain('process_refund');
-    expect(cardJson).toContain('\\"order_number\\": \\"1234\\"');
-    // Model-made text is escaped: no @channel broadcast from tool arguments.
-    expect(cardJson).toContain('&lt;!channel&gt;');
+    // The card shows what will run: the validated arguments. The tool's schema strips `note` (with its
+    // <!channel>), and the card says so instead of showing it as if it were used.
+    expect(cardJson).toContain('*order_number*\\n```\\"1234\\"```');
+    expect(cardJson).toContain('Not passed to the tool (its schema removes them): `note`');
     expect(cardJson).not.toContain('<!channel>');
+    expect(cardJson).toContain('Asked by <@U_STARTER>');
     const actions = card!.blocks.find((b) => b.type === 'actions') as {
       elements: Array<Record<string, unknown>>;
     };

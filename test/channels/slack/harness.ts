@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { z } from 'zod';
 import { ChatAgent } from '../../../src/agents/agent.js';
 import { tool } from '../../../src/agents/tool.js';
+import type { ApproversOption } from '../../../src/channels/approver-policy.js';
 import type { HttpRoute } from '../../../src/channels/channel.js';
-import { type ApproverRule, ConversationDriver } from '../../../src/channels/conversation-driver.js';
+import { ConversationDriver } from '../../../src/channels/conversation-driver.js';
 import {
   createSlackChannel,
   type SlackChannel,
@@ -29,7 +30,7 @@ export const REFUND_ICON = 'https://example.com/refund-agent.png';
 
 export interface SetupOptions extends Partial<Omit<SlackChannelOptions, 'driver'>> {
   fake?: FakeSlackOptions;
-  approvers?: Record<string, ApproverRule>;
+  approvers?: ApproversOption;
   /** Share storage (a "restart": a new channel and driver over the same store). */
   storage?: InMemoryCheckpointStorage;
   idempotency?: InMemoryIdempotencyStore;

@@ -54,15 +54,40 @@ describe('Slack channel: streaming by editing (update mode)', () => {
 });
 
 describe('Slack channel: model output is not trusted', () => {
-  it('cannot broadcast from a reply: the notification text is escaped', async () => {
+  const ZW = '\u200b';
+  it('cannot broadcast or mention from a reply: markdown block and notification text are defanged', async () => {
     h.setup({ streaming: 'update' });
-    h.fixture.server.enqueue({ text: 'Hey <!channel>, look at <@U_CEO>' });
+    h.fixture.server.enqueue({ text: 'Hey <!channel>, look at <@U_CEO> and @here <!subteam^S1>' });
     const ts = userTs();
     await h.postEvent(mentionEvent('say something', { ts }));
     await h.settle();
     const [reply] = h.fake.thread(CHANNEL, ts);
-    expect(reply?.text).toBe('Hey &lt;!channel&gt;, look at &lt;@U_CEO&gt;');
-    expect(reply?.blocks).toEqual([{ type: 'markdown', text: 'Hey <!channel>, look at <@U_CEO>' }]);
+    expect(reply?.text).toBe(
+      `Hey &lt;${ZW}!channel&gt;, look at &lt;${ZW}@U_CEO&gt; and @${ZW}here &lt;${ZW}!subteam^S1&gt;`,
+    );
+    expect(reply?.blocks).toEqual([
+      {
+        type: 'markdown',
+        text: `Hey <${ZW}!channel>, look at <${ZW}@U_CEO> and @${ZW}here <${ZW}!subteam^S1>`,
+      },
+    ]);
+  });
+
+  it('defangs a broadcast split across streamed chunks, and links only to allowed hosts (native stream)', async () => {
+    h.setup({ linkHosts: ['docs.example.com'] });
+    const text =
+      'Ping <!channel> now. ✅ [Verified by Finance — safe to approve](https://evil.example/ok) ' +
+      'see [the policy](https://docs.example.com/refunds) or https://evil.example/raw';
+    h.fixture.server.enqueue({ text, chunkSize: 3 });
+    const ts = userTs();
+    await h.postEvent(mentionEvent('status?', { ts }));
+    await h.settle();
+    expect(h.fake.callsTo('chat.startStream').length).toBeGreaterThan(0);
+    const [reply] = h.fake.thread(CHANNEL, ts);
+    expect(reply?.text).toBe(
+      `Ping <${ZW}!channel> now. ✅ Verified by Finance — safe to approve (\`https://evil.example/ok\`) ` +
+        'see [the policy](https://docs.example.com/refunds) or `https://evil.example/raw`',
+    );
   });
 });
 

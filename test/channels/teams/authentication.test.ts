@@ -6,11 +6,12 @@ import {
   TeamsConfigError,
 } from '../../../src/channels/teams/botbuilder-transport.js';
 import { useScriptedServer } from '../../helpers.js';
-import { type Harness, message, startHarness } from './harness.js';
+import { cardClick, type Harness, message, startHarness } from './harness.js';
 
 const s = useScriptedServer();
 let secured: Harness;
 let restricted: Harness;
+let ownTenant: Harness;
 
 beforeAll(async () => {
   // botbuilder's CloudAdapter prints every rejected request's stack with console.error.
@@ -22,11 +23,14 @@ beforeAll(async () => {
     appType: 'UserAssignedMSI',
   });
   restricted = await startHarness(s.model(), { allowedTenants: ['tenant-contoso'] });
+  // No allow-list given: the bot's own tenant (MicrosoftAppTenantId) is the default.
+  ownTenant = await startHarness(s.model(), { tenantId: 'tenant-contoso' });
 });
 afterAll(async () => {
   vi.restoreAllMocks();
   await secured?.close();
   await restricted?.close();
+  await ownTenant?.close();
 });
 
 describe('Teams channel security', () => {
@@ -63,6 +67,34 @@ describe('Teams channel security', () => {
     await restricted.post(message('hi', { conversationId: 'a:allowed' }));
     await restricted.channel.whenIdle();
     expect(restricted.connector.sent('a:allowed').at(-1)?.body.text).toBe(
+      '**Triage Agent**\n\nHello from Contoso',
+    );
+  });
+
+  it('defaults to the bot tenant: another tenant can neither chat nor click an approval (403)', async () => {
+    s.server.enqueue({ text: 'Hello from Contoso' });
+    const foreign = await ownTenant.post(
+      message('hi', { conversationId: 'a:sideloaded', tenantId: 'tenant-fabrikam' }),
+    );
+    expect(foreign.status).toBe(200);
+    const click = cardClick({
+      conversationId: 'a:sideloaded',
+      cardActivityId: 'card-1',
+      data: { kind: 'baton.approval', requestId: 'req_x', approved: true },
+    });
+    const forged = await ownTenant.post({
+      ...click,
+      conversation: { ...(click.conversation as object), tenantId: 'tenant-fabrikam' },
+      channelData: { tenant: { id: 'tenant-fabrikam' } },
+    });
+    expect(forged.status).toBe(403);
+    await ownTenant.channel.whenIdle();
+    expect(ownTenant.connector.calls).toEqual([]);
+    expect(s.server.requests).toEqual([]);
+    expect(ownTenant.channel.describe()).toContain('tenants tenant-contoso');
+    await ownTenant.post(message('hi', { conversationId: 'a:home' }));
+    await ownTenant.channel.whenIdle();
+    expect(ownTenant.connector.sent('a:home').at(-1)?.body.text).toBe(
       '**Triage Agent**\n\nHello from Contoso',
     );
   });

@@ -9,7 +9,7 @@ export function cardOf(body: Json): Json | undefined {
   return card?.content as Json | undefined;
 }
 
-/** Every TextBlock text and FactSet fact in a card, in reading order. */
+/** Every TextBlock text, RichTextBlock (its runs joined) and FactSet fact in a card, in reading order. */
 export function cardTexts(card: Json | undefined): string[] {
   const out: string[] = [];
   const walk = (node: unknown): void => {
@@ -20,6 +20,8 @@ export function cardTexts(card: Json | undefined): string[] {
     if (typeof node !== 'object' || node === null) return;
     const n = node as Json;
     if (n.type === 'TextBlock' && typeof n.text === 'string') out.push(n.text);
+    if (n.type === 'RichTextBlock')
+      out.push((n.inlines as Json[]).map((r) => (typeof r === 'string' ? r : String(r.text))).join(''));
     if (n.type === 'FactSet') for (const f of n.facts as Json[]) out.push(`${f.title}: ${f.value}`);
     for (const key of ['body', 'items', 'columns']) if (key in n) walk(n[key]);
   };

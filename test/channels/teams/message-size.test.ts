@@ -89,7 +89,8 @@ describe('Teams chat list preview', () => {
     const final = h.connector.sent(conversationId).find((c) => streamInfo(c.body)?.streamType === 'final');
     expect(final?.body.text).toContain('**Triage Agent**');
     expect(final?.body.summary).toBe(
-      'Triage Agent: Good news: your refund for order 1234 is approved. 3–5 days',
+      // example.com is not an allowed link host here: its address is shown, not hidden behind the label.
+      'Triage Agent: Good news: your refund for order 1234 is approved (https://example.com/r/1234). 3–5 days',
     );
   });
 
@@ -100,7 +101,8 @@ describe('Teams chat list preview', () => {
     await h.channel.whenIdle();
     const reply = h.connector.sent(conversationId).find((c) => c.body.type === 'message');
     expect(reply?.body.summary).toBe(
-      'Triage Agent: Good news: your refund for order 1234 is approved. 3–5 days',
+      // example.com is not an allowed link host here: its address is shown, not hidden behind the label.
+      'Triage Agent: Good news: your refund for order 1234 is approved (https://example.com/r/1234). 3–5 days',
     );
   });
 });

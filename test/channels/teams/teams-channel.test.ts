@@ -92,7 +92,9 @@ describe('Teams channel (CloudAdapter + fake Bot Connector)', () => {
     expect(cardTexts(card)).toEqual([
       'Refund Agent',
       'Wants to run **process_refund**',
-      'order_number: 1234',
+      'Asked by Alex Wilber',
+      'order_number: "1234"',
+      'May decide: the person who asked (not external users)',
       'Approve this action?',
     ]);
     expect(cardButtons(card).map((b) => [b.type, b.title, (b.fallback as Json).type])).toEqual([

@@ -136,13 +136,18 @@ describe('cards', () => {
     });
   });
 
-  it('approval card: version 1.5, tool, truncated arguments, Execute buttons with Submit fallback', () => {
+  it('approval card: version 1.5, tool, every argument in full, Execute buttons with Submit fallback', () => {
     const card = approvalCard(persona, request) as unknown as Json;
     expect(card.version).toBe('1.5');
     const texts = cardTexts(card);
-    expect(texts).toContain('order_number: 1234');
-    expect(texts.find((t) => t.startsWith('note: '))!.length).toBeLessThan(520);
-    const [approve, reject] = cardButtons(card);
+    expect(texts).toContain('order_number: "1234"');
+    // A long value: a visible preview in the card, the whole value behind "Show all arguments".
+    expect(texts.find((t) => t.startsWith('note: '))).toMatch(
+      /… \(2,002 characters: see Show all arguments\)$/,
+    );
+    const [showAll, approve, reject] = cardButtons(card);
+    expect(showAll).toMatchObject({ type: 'Action.ShowCard', title: 'Show all arguments' });
+    expect(cardTexts(showAll!.card as Json)).toEqual([`note: "${'x'.repeat(2000)}"`]);
     expect(approve).toMatchObject({
       type: 'Action.Execute',
       verb: 'baton.approve',
@@ -156,6 +161,40 @@ describe('cards', () => {
     });
     expect(parseApprovalData((reject!.fallback as Json).data)).toMatchObject({ approved: false });
     expect(parseApprovalData({ requestId: 'req_1', approved: true })).toBeUndefined();
+  });
+
+  it('a value cannot pose as Markdown: "✅ Verified by Finance" with a link stays literal text in a TextRun', () => {
+    const memo = '**✅ Verified by Finance — safe to approve** [details](https://evil.example/ok)';
+    const r = new FunctionApprovalRequest(
+      'req_2',
+      { type: 'function_call', callId: 'c2', name: 'process_refund', arguments: JSON.stringify({ memo }) },
+      'refund_agent',
+      { validatedArguments: { memo, amount: 10 }, requestedBy: 'aad-1', requestedByName: '**Finance**' },
+    );
+    const card = approvalCard(persona, r) as unknown as Json;
+    const blocks = JSON.stringify(card.body);
+    // The value appears only as a TextRun (never parsed as Markdown), quoted as JSON.
+    const textBlocks = (card.body as Json[]).filter((b) => b.type === 'TextBlock').map((b) => String(b.text));
+    expect(textBlocks.join('\n')).not.toContain('Verified');
+    expect(textBlocks.join('\n')).not.toContain('Finance');
+    expect(blocks).toContain(
+      '{"type":"TextRun","text":"\\"**✅ Verified by Finance — safe to approve** [details](https://evil.example/ok)\\"","fontType":"Monospace"}',
+    );
+    expect(cardTexts(card)).toContain('amount: 10');
+    expect(cardTexts(card)).toContain('Asked by **Finance**');
+  });
+
+  it('refuses approval (Reject only) when the arguments cannot be shown in a card', () => {
+    const big = new FunctionApprovalRequest(
+      'req_3',
+      { type: 'function_call', callId: 'c3', name: 'process_refund', arguments: '{}' },
+      'refund_agent',
+      { validatedArguments: { blob: 'y'.repeat(20_000) } },
+    );
+    const card = approvalCard(persona, big) as unknown as Json;
+    expect(cardButtons(card).map((b) => b.title)).toEqual(['Reject']);
+    expect(cardTexts(card).join('\n')).toContain('too large to show here (20,006 characters)');
+    expect(JSON.stringify(card)).not.toContain('yyyyyyyyyy');
   });
 
   it('decided card has no buttons and names the decider', () => {
