@@ -37,6 +37,8 @@ export const BATON_ERROR_CODES = [
   // app
   'BATON_CONFIG',
   'BATON_BOT_LOAD',
+  // eval
+  'BATON_EVAL_CASES',
 ] as const;
 
 export type BatonErrorCode = (typeof BATON_ERROR_CODES)[number];

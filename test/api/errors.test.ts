@@ -14,6 +14,7 @@ import { ConfigError } from '../../src/app/config.js';
 import { BotIdentityUnavailableError } from '../../src/channels/slack/bot-identity.js';
 import { TeamsConfigError } from '../../src/channels/teams/botbuilder-transport.js';
 import { BATON_ERROR_CODES, BatonError, isBatonError } from '../../src/errors.js';
+import { EvalCaseError } from '../../src/eval/cases.js';
 import {
   CheckpointIncompatibleError,
   CheckpointingNotConfiguredError,
@@ -39,6 +40,7 @@ const root = join(import.meta.dirname, '../..');
 
 /** One instance of every public error class, with the code it must carry. */
 const cases: [Error, string, new (...args: never[]) => Error][] = [
+  [new EvalCaseError('bad line'), 'BATON_EVAL_CASES', EvalCaseError],
   [new ToolDefinitionError('bad'), 'BATON_TOOL_DEFINITION', ToolDefinitionError],
   [new ModelError('m', 'gpt'), 'BATON_MODEL', ModelError],
   [new ModelHttpError('m', 'gpt', 500), 'BATON_MODEL_HTTP', ModelHttpError],
