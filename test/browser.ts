@@ -5,7 +5,15 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * `mapToLoopback`: extra host names resolved to 127.0.0.1 (a DNS-rebinding attacker's domain). `extraArgs`: more
+ * Chromium switches (e.g. turning off its own local-network protections, to test the server's alone).
+ */
+export function launchChromium(
+  mapToLoopback: readonly string[] = [],
+  extraArgs: readonly string[] = [],
+): Promise<Browser> {
+  const mapped = mapToLoopback.map((host) => `MAP ${host} 127.0.0.1, `).join('');
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -16,7 +24,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+      `--host-resolver-rules=${mapped}MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1`,
+      ...extraArgs,
     ],
   });
 }

@@ -27,6 +27,11 @@ export function createHttpApp(options: HttpAppOptions): Hono<Env> {
   app.use(async (c, next) => {
     const started = Date.now();
     await next();
+    // Handlers may answer with a Response of their own (Bolt's ack, botbuilder's reply): tag those too.
+    if (!c.res.headers.has('x-request-id')) {
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set('x-request-id', c.get('requestId'));
+    }
     logger.debug(
       {
         requestId: c.get('requestId'),
