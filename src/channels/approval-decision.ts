@@ -30,4 +30,3 @@ export async function decide(
   }
   return { status: 'settled', request, approved: inbound.approved };
 }
-

@@ -55,7 +55,6 @@ export type TurnResult =
   /** The channel tells the user, or answers 5xx so the platform delivers again (the delivery is kept). */
   | { status: 'failed'; error: Error };
 
-
 /** A delivery waited longer than `leaseWaitMs` for its conversation; it stays in the inbox and runs later. */
 export class LeaseWaitTimeoutError extends BatonError {
   override readonly name = 'LeaseWaitTimeoutError';
