@@ -5,6 +5,7 @@
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import type { ChatChannel } from '../channels/channel.js';
 import { ConversationDriver } from '../channels/conversation-driver.js';
+import { TurnGate } from '../channels/turn-gate.js';
 import { DynamoDBKeyValueStore } from '../store/dynamodb/key-value.js';
 import { renderBanner } from './banner.js';
 import { loadBot } from './bot-loader.js';
@@ -58,7 +59,13 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     cleanup.push(() => model.close());
     if (model.notice) logger.warn({ model: model.mode }, model.notice);
     const bot = await loadBot(config.BATON_BOT, { model: model.model, storage: store.storage });
-    const driver = new ConversationDriver({ workflow: bot.workflow, idempotency: store.storage, logger });
+    const turnGate = new TurnGate({ maxConcurrent: config.BATON_MAX_CONCURRENT_TURNS });
+    const driver = new ConversationDriver({
+      workflow: bot.workflow,
+      idempotency: store.storage,
+      logger,
+      turnGate,
+    });
     const { channels, off } = await createChannels({
       config,
       driver,

@@ -13,6 +13,7 @@ import type { HandoffWorkflow } from '../handoff/workflow.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import { type Logger, silentLogger } from './logger.js';
+import { TurnGate } from './turn-gate.js';
 
 export interface ChannelUser {
   /** Stable id on the platform (Slack user id, AAD object id, playground user). */
@@ -74,6 +75,8 @@ export interface ConversationDriverOptions {
   /** Retries of a turn that lost a race with another writer (default 5). */
   maxConflictRetries?: number;
   logger?: Logger;
+  /** Admits turns in this process: bounded, first come first served, paced so acks are not starved. */
+  turnGate?: TurnGate;
 }
 
 export class ConversationDriver {
@@ -81,9 +84,11 @@ export class ConversationDriver {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly options: ConversationDriverOptions;
   private readonly logger: Logger;
+  private readonly gate: TurnGate;
 
   constructor(options: ConversationDriverOptions) {
     this.options = options;
+    this.gate = options.turnGate ?? new TurnGate();
     this.workflow = options.workflow;
     this.logger = options.logger ?? silentLogger;
   }
@@ -103,12 +108,13 @@ export class ConversationDriver {
       ...(inbound.eventId ? { eventId: inbound.eventId } : {}),
     });
     const claimKey = inbound.eventId ? `event:${inbound.eventId}` : undefined;
-    if (claimKey && this.options.idempotency && !(await this.options.idempotency.claim(claimKey))) {
+    const claims = this.options.idempotency;
+    if (claimKey && claims && !(await this.gate.run(() => claims.claim(claimKey)))) {
       log.info({ type: inbound.type }, 'duplicate delivery ignored');
       return { status: 'duplicate' };
     }
     const result = await this.enqueue(inbound.conversationKey, () =>
-      this.runTurn(inbound, withUsageLog(sink, log), log),
+      this.gate.run(() => this.runTurn(inbound, withUsageLog(sink, log), log)),
     );
     if (claimKey && this.options.idempotency) await this.options.idempotency.completeClaim(claimKey);
     return result;

@@ -3,6 +3,7 @@
  * assertions (CPU and RSS vary with the machine).
  */
 import { describe, expect, it } from 'vitest';
+import { benchLambdaBundle } from '../../bench/lambda-bundle.js';
 import { benchLongThreads } from '../../bench/long-threads.js';
 import { measureMemory } from '../../bench/memory.js';
 import { measureOverhead } from '../../bench/overhead.js';
@@ -12,6 +13,17 @@ import { benchStoreGrowth } from '../../bench/store-growth.js';
 import { formatTable } from '../../bench/table.js';
 
 describe('bench smoke', () => {
+  it('lambda bundle: both functions bundle, and a fresh process imports each', async () => {
+    const table = await benchLambdaBundle(1);
+    expect(table.rows.map((row) => row[0])).toEqual(['ingress', 'worker']);
+    for (const row of table.rows) {
+      expect(row[1]).toBeGreaterThan(100);
+      expect(row[2]).toBeLessThan(row[1] as number);
+      expect(row[3]).toBeGreaterThan(0);
+      expect(String(row[5])).toContain('KB');
+    }
+  }, 120_000);
+
   it('long threads: the window sends fewer messages than the whole view once the thread is longer', async () => {
     const table = await benchLongThreads(32, [2, 32]);
     expect(table.rows).toHaveLength(2);
