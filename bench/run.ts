@@ -14,6 +14,8 @@ const sections: Record<string, () => Promise<BenchTable>> = {
   'long-threads': () => import('./long-threads.js').then((m) => m.benchLongThreads()),
   'store-leases': () => import('./store-leases.js').then((m) => m.benchStoreLeases()),
   'slack-load': () => import('./slack-load.js').then((m) => m.benchSlackLoad()),
+  'lambda-bundle': () => import('./lambda-bundle.js').then((m) => m.benchLambdaBundle()),
+  'slack-profile': () => import('./slack-load.js').then((m) => m.benchSlackProfile()),
   memory: () => import('./memory.js').then((m) => m.benchMemory()),
 };
 

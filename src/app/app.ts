@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import type { ChatChannel, HttpRoute } from '../channels/channel.js';
 import { ConversationDriver } from '../channels/conversation-driver.js';
+import { TurnGate } from '../channels/turn-gate.js';
 import { DynamoDBKeyValueStore } from '../store/dynamodb/key-value.js';
 import { renderBanner } from './banner.js';
 import { loadBot } from './bot-loader.js';
@@ -62,11 +63,13 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     cleanup.push(() => model.close());
     if (model.notice) logger.warn({ model: model.mode }, model.notice);
     const bot = await loadBot(config.BATON_BOT, { model: model.model, storage: store.storage });
+    const turnGate = new TurnGate({ maxConcurrent: config.BATON_MAX_CONCURRENT_TURNS });
     const driver = new ConversationDriver({
       workflow: bot.workflow,
       idempotency: store.storage,
       logger,
       ...driverApprovers(config),
+      turnGate,
     });
     const allowedHosts = allowedHostsOf(config);
     const { channels, off } = await createChannels({

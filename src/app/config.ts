@@ -57,6 +57,12 @@ const EnvSchema = z
       .default('info'),
     BATON_BOT: optionalText,
     BATON_DATA_DIR: z.string().trim().min(1).default('.data'),
+    // Turns one process runs at once; more wait their turn so a burst cannot delay Slack's acks. 0: no limit.
+    BATON_MAX_CONCURRENT_TURNS: z.coerce
+      .number({ message: 'must be a whole number ≥ 0, e.g. BATON_MAX_CONCURRENT_TURNS=32 (0: no limit)' })
+      .int({ message: 'must be a whole number ≥ 0, e.g. BATON_MAX_CONCURRENT_TURNS=32 (0: no limit)' })
+      .min(0, { message: 'must be a whole number ≥ 0, e.g. BATON_MAX_CONCURRENT_TURNS=32 (0: no limit)' })
+      .default(32),
     // The playground has no login: off loopback it needs an access token (BATON_PLAYGROUND_TOKEN, or a random one).
     BATON_PLAYGROUND: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
     BATON_PLAYGROUND_TOKEN: z

@@ -16,6 +16,7 @@ import type { Inbound, TurnResult, TurnSink } from './driver-types.js';
 import { LeaseWaitTimeoutError } from './driver-types.js';
 import { runLegacy } from './legacy-turn.js';
 import { type Logger, silentLogger } from './logger.js';
+import { TurnGate } from './turn-gate.js';
 
 export type {
   ApproverContext,
@@ -71,6 +72,8 @@ export interface ConversationDriverOptions {
   /** The sink for turns run without their original waiter (start-up resume, sweeper, orphans). */
   sinkFor?: (inbound: Inbound) => TurnSink;
   logger?: Logger;
+  /** Admits turns in this process: bounded, first come first served, so acks are not starved. */
+  turnGate?: TurnGate;
 }
 
 const droppingSink: TurnSink = { event: () => {} };
@@ -80,6 +83,7 @@ export class ConversationDriver {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly options: ConversationDriverOptions;
   private readonly logger: Logger;
+  private readonly gate: TurnGate;
   private readonly backend: LeaseBackend | undefined;
   private readonly timing: LeaseTiming;
   /** Deliveries waiting or running in this process (never treated as orphans here). */
@@ -93,6 +97,7 @@ export class ConversationDriver {
     this.options = options;
     this.workflow = options.workflow;
     this.logger = options.logger ?? silentLogger;
+    this.gate = options.turnGate ?? new TurnGate();
     this.backend = options.leases ?? leaseBackendOf(options.workflow.definition.storage);
     const ttlMs = options.leaseTtlMs ?? 15_000;
     this.timing = {
@@ -127,7 +132,10 @@ export class ConversationDriver {
     if (!backend) {
       return runLegacy(inbound, sink, log, {
         enqueue: (work) => this.enqueue(inbound.conversationKey, work),
-        run: () => this.turn(inbound, sink, log, {}, messageIdOf(inbound.eventId ?? crypto.randomUUID())),
+        run: () =>
+          this.gate.run(() =>
+            this.turn(inbound, sink, log, {}, messageIdOf(inbound.eventId ?? crypto.randomUUID())),
+          ),
         ...(this.options.idempotency ? { idempotency: this.options.idempotency } : {}),
       });
     }
@@ -148,8 +156,9 @@ export class ConversationDriver {
     const redelivered = put.status === 'duplicate';
     this.localWaiters.add(deliveryId);
     try {
+      // The gate sits inside the per-conversation queue: one conversation holds at most one slot.
       return await this.enqueue(inbound.conversationKey, () =>
-        this.leased(backend, inbound, deliveryId, sink, log, redelivered),
+        this.gate.run(() => this.leased(backend, inbound, deliveryId, sink, log, redelivered)),
       );
     } finally {
       this.localWaiters.delete(deliveryId);

@@ -3,6 +3,7 @@
  * assertions (CPU and RSS vary with the machine).
  */
 import { describe, expect, it } from 'vitest';
+import { benchLambdaBundle } from '../../bench/lambda-bundle.js';
 import { benchLongThreads } from '../../bench/long-threads.js';
 import { measureMemory } from '../../bench/memory.js';
 import { measureOverhead } from '../../bench/overhead.js';
@@ -12,6 +13,17 @@ import { benchStoreGrowth } from '../../bench/store-growth.js';
 import { formatTable } from '../../bench/table.js';
 
 describe('bench smoke', () => {
+  it('lambda bundle: both functions bundle, and a fresh process imports each', async () => {
+    const table = await benchLambdaBundle(1);
+    expect(table.rows.map((row) => row[0])).toEqual(['ingress', 'worker']);
+    for (const row of table.rows) {
+      expect(row[1]).toBeGreaterThan(100);
+      expect(row[2]).toBeLessThan(row[1] as number);
+      expect(row[3]).toBeGreaterThan(0);
+      expect(String(row[5])).toContain('KB');
+    }
+  }, 120_000);
+
   it('long threads: the window sends fewer messages than the whole view once the thread is longer', async () => {
     const table = await benchLongThreads(32, [2, 32]);
     expect(table.rows).toHaveLength(2);
@@ -57,14 +69,22 @@ describe('bench smoke', () => {
     for (const row of table.rows) expect(row[3]).toBeGreaterThan(0);
   }, 30_000);
 
-  it('slack load: signed events are acked by Baton and bare Bolt, and every reply reaches Slack', async () => {
-    const r = await measureSlackLoad({ conversations: 3, modelDelayMs: 60, replyTimeoutMs: 10_000 });
-    expect(r.baton.ackMs).toHaveLength(3);
+  it('slack load: signed events are acked by Baton (gated and not) and bare Bolt, every reply reaches Slack', async () => {
+    const r = await measureSlackLoad({
+      conversations: 3,
+      modelDelayMs: 60,
+      replyTimeoutMs: 30_000,
+      compareUngated: true,
+    });
     expect(r.bolt.ackMs).toHaveLength(3);
-    expect(r.baton.modelCalls).toBe(3);
-    expect(r.baton.replied).toBe(3);
-    expect(r.baton.tokenToSlackMs).toHaveLength(3);
-  }, 30_000);
+    for (const b of [r.baton, r.batonUngated!]) {
+      expect(b.ackMs).toHaveLength(3);
+      expect(b.modelCalls).toBe(3);
+      expect(b.replied).toBe(3);
+      expect(b.replyMs).toHaveLength(3);
+      expect(b.tokenToSlackMs).toHaveLength(3);
+    }
+  }, 180_000);
 
   it('tables format as markdown', () => {
     const text = formatTable({ title: 'T', columns: ['a', 'b'], rows: [[1, 'x|y']], notes: ['n'] });
