@@ -56,6 +56,7 @@ describe('which channels run', () => {
   it('limits Teams to the bot tenant by default; BATON_TEAMS_TENANTS adds tenants, "*" allows any', async () => {
     const base = {
       HOST: '0.0.0.0',
+      BATON_ALLOWED_HOSTS: 'bot.example.com',
       MicrosoftAppId: 'app-id',
       MicrosoftAppPassword: 'pw',
       MicrosoftAppTenantId: '00000000-0000-4000-8000-0000000000aa',
