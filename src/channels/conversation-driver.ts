@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Content } from '../agents/messages.js';
+import type { ConversationRun } from '../handoff/conversation-run.js';
 import { UnknownRequestError } from '../handoff/errors.js';
 import type { WorkflowEvent } from '../handoff/events.js';
 import { FunctionApprovalRequest } from '../handoff/requests.js';
@@ -175,7 +176,7 @@ export class ConversationDriver {
   }
 
   private async decide(
-    wf: HandoffWorkflow,
+    wf: ConversationRun,
     inbound: Extract<Inbound, { type: 'decision' }>,
     sink: TurnSink,
   ): Promise<DecisionResult> {

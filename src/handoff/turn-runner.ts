@@ -4,8 +4,8 @@
  */
 import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
-import type { HandoffDefinition } from './builder.js';
 import { agentView, splitAssistantMessage, visibleConversation } from './context.js';
+import type { HandoffDefinition } from './definition.js';
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,
