@@ -59,7 +59,8 @@ export interface AgentRunOptions {
 
 export type AgentStreamEvent =
   | { type: 'text_delta'; agentName: string; delta: string }
-  | { type: 'message'; agentName: string; message: ChatMessage }
+  /** An assistant message carries the `usage` of the model call that produced it (when the provider sent one). */
+  | { type: 'message'; agentName: string; message: ChatMessage; usage?: Usage }
   | { type: 'tool_call'; agentName: string; call: FunctionCallContent }
   | { type: 'tool_result'; agentName: string; result: FunctionResultContent };
 
@@ -162,10 +163,10 @@ export class ChatAgent {
       usage,
       ...extra,
     });
-    const append = (message: ChatMessage): AgentStreamEvent => {
+    const append = (message: ChatMessage, callUsage?: Usage): AgentStreamEvent => {
       history.push(message);
       added.push(message);
-      return { type: 'message', agentName: this.name, message };
+      return { type: 'message', agentName: this.name, message, ...(callUsage ? { usage: callUsage } : {}) };
     };
 
     while (true) {
@@ -228,7 +229,7 @@ export class ChatAgent {
       message.createdAt = now();
       if (message.contents.length === 0) message.contents.push({ type: 'text', text: '' });
       lastText = messageText(message);
-      yield append(message);
+      yield append(message, response.usage);
       if (!message.contents.some((c) => c.type === 'function_call')) return result('completed');
     }
   }

@@ -17,10 +17,37 @@ export interface ChatModelRequest {
   signal?: AbortSignal;
 }
 
+/** Tokens of one model call (or a sum of calls), as the provider counted them. */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  /** Input tokens served from the provider's prompt cache (part of `inputTokens`), when reported. */
+  cachedInputTokens?: number;
+  /** Output tokens spent on hidden reasoning (part of `outputTokens`), when reported. */
+  reasoningTokens?: number;
+}
+
+/** A sum of calls' usage and how many calls it covers: a turn's or a conversation's. */
+export interface UsageTotals extends Usage {
+  modelCalls: number;
+}
+
+export function emptyUsage(): UsageTotals {
+  return { inputTokens: 0, outputTokens: 0, totalTokens: 0, modelCalls: 0 };
+}
+
+/** Adds one call's usage to a running total, in place (optional counts only once some call reported them). */
+export function addUsage(total: UsageTotals, call: Usage): UsageTotals {
+  total.inputTokens += call.inputTokens;
+  total.outputTokens += call.outputTokens;
+  total.totalTokens += call.totalTokens;
+  total.modelCalls += 1;
+  if (call.cachedInputTokens !== undefined)
+    total.cachedInputTokens = (total.cachedInputTokens ?? 0) + call.cachedInputTokens;
+  if (call.reasoningTokens !== undefined)
+    total.reasoningTokens = (total.reasoningTokens ?? 0) + call.reasoningTokens;
+  return total;
 }
 
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';

@@ -108,7 +108,9 @@ export class ConversationDriver {
       log.info({ type: inbound.type }, 'duplicate delivery ignored');
       return { status: 'duplicate' };
     }
-    const result = await this.enqueue(inbound.conversationKey, () => this.runTurn(inbound, sink, log));
+    const result = await this.enqueue(inbound.conversationKey, () =>
+      this.runTurn(inbound, withUsageLog(sink, log), log),
+    );
     if (claimKey && this.options.idempotency) await this.options.idempotency.completeClaim(claimKey);
     return result;
   }
@@ -215,4 +217,16 @@ export class ConversationDriver {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Logs each turn's token usage (from the status event that ends it) on the way to the channel's sink. */
+function withUsageLog(sink: TurnSink, log: Logger): TurnSink {
+  return {
+    event(e) {
+      if (e.type === 'status' && e.usage && e.usage.modelCalls > 0) {
+        log.info({ state: e.state, usage: e.usage }, 'turn usage');
+      }
+      return sink.event(e);
+    },
+  };
 }

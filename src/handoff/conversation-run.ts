@@ -31,7 +31,7 @@ import { normalizeResponse, toUserInput } from './responses.js';
 import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
 import { type HeadState, HeadStateSchema } from './state.js';
-import { complete, driveAgents, pause, requestEvent } from './turn-runner.js';
+import { complete, driveAgents, pause, requestEvent, turnUsage } from './turn-runner.js';
 
 export interface RestoreOptions {
   checkpointId: string;
@@ -67,9 +67,12 @@ export class ConversationRun {
   get name(): string {
     return this.definition.name;
   }
-  /** The conversation this object runs; a restore adopts the checkpoint's. `undefined` before a keyless first run. */
-  get conversationId(): string | undefined {
-    return this.conversation;
+  /**
+   * The conversation this object runs; a restore adopts the checkpoint's. Without a key given, one is made on
+   * first use (a run, or reading this), never before.
+   */
+  get conversationId(): string {
+    return this.key();
   }
   get agents(): ReadonlyMap<string, ChatAgent> {
     return this.definition.agents;
@@ -229,6 +232,8 @@ export class ConversationRun {
         routeTo = this.route(request.agentId, session, response);
     }
 
+    // A person's response starts a new turn: its usage counts from zero even if no model runs (end, still pending).
+    delete head.turn.usage;
     let approvalsFrom: string | undefined;
     for (const { request, response } of plan) {
       head.pendingRequests = head.pendingRequests.filter((r) => r.requestId !== request.requestId);
@@ -359,7 +364,7 @@ export class ConversationRun {
         this.session = undefined;
       }
       yield new WorkflowFailedEvent({ name: err.name, message: err.message }, session.head.activeAgent);
-      yield new WorkflowStatusEvent('failed');
+      yield new WorkflowStatusEvent('failed', turnUsage(session.head));
       throw err;
     }
   }

@@ -3,6 +3,7 @@
  * exported as one union, `WorkflowEvent`.
  */
 import type { FunctionCallContent, FunctionResultContent } from '../agents/messages.js';
+import type { Usage, UsageTotals } from '../agents/model.js';
 import type { ConversationMessage, RequestData } from './requests.js';
 
 /** A text delta from an agent's streamed response. */
@@ -28,6 +29,8 @@ export class AgentResponseEvent {
   constructor(
     readonly agentId: string,
     readonly message: ConversationMessage,
+    /** Tokens of the model call that wrote this message, when the provider reported them. */
+    readonly usage?: Usage,
   ) {}
 }
 
@@ -83,7 +86,14 @@ export type WorkflowRunState = 'in_progress' | 'idle' | 'idle_with_pending_reque
 
 export class WorkflowStatusEvent {
   readonly type = 'status' as const;
-  constructor(readonly state: WorkflowRunState) {}
+  constructor(
+    readonly state: WorkflowRunState,
+    /**
+     * On the status that ends a turn (idle, awaiting a person, failed): the tokens of every model call of the
+     * turn, including calls whose output users never see (tool calls, handoffs).
+     */
+    readonly usage?: UsageTotals,
+  ) {}
 }
 
 export class WorkflowFailedEvent {

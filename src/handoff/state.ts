@@ -36,6 +36,16 @@ export const PendingRequestSchema = z.discriminatedUnion('kind', [
 ]);
 export type PendingRequest = z.infer<typeof PendingRequestSchema>;
 
+/** Token counts summed over model calls (a turn's or the whole conversation's). */
+export const UsageTotalsSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  totalTokens: z.number().int().nonnegative(),
+  cachedInputTokens: z.number().int().nonnegative().optional(),
+  reasoningTokens: z.number().int().nonnegative().optional(),
+  modelCalls: z.number().int().nonnegative(),
+});
+
 export const HeadStateSchema = z.object({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),
   workflowName: z.string(),
@@ -51,7 +61,11 @@ export const HeadStateSchema = z.object({
     handoffs: z.number().int().nonnegative(),
     modelCalls: z.number().int().nonnegative(),
     trail: z.array(z.string()),
+    /** Tokens of this turn so far (absent in checkpoints written before usage was recorded). */
+    usage: UsageTotalsSchema.optional(),
   }),
+  /** Tokens of the whole conversation (absent in checkpoints written before usage was recorded). */
+  usage: UsageTotalsSchema.optional(),
   /** Approved calls whose execution began: never run again, even after a crash. */
   startedCallIds: z.array(z.string()),
   messageCount: z.number().int().nonnegative(),

@@ -4,6 +4,7 @@
  */
 import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
+import { addUsage, emptyUsage, type Usage, type UsageTotals } from '../agents/model.js';
 import { agentView, splitAssistantMessage, visibleConversation } from './context.js';
 import type { HandoffDefinition } from './definition.js';
 import {
@@ -22,7 +23,7 @@ import {
 import { handoffReason, handoffTarget, handoffToolDefinition } from './handoff-tools.js';
 import { FunctionApprovalRequest, HandoffAgentUserRequest, withText } from './requests.js';
 import { type ConversationSession, newId } from './session.js';
-import type { PendingRequest, TranscriptMessage } from './state.js';
+import type { HeadState, PendingRequest, TranscriptMessage } from './state.js';
 
 export interface RunContext {
   readonly def: HandoffDefinition;
@@ -84,11 +85,12 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
       else if (e.type === 'tool_call') yield new ToolCallEvent(agent.name, e.call);
       else if (e.type === 'tool_result') yield new ToolResultEvent(agent.name, e.result);
       else if (e.message.role === 'assistant') {
+        if (e.usage) recordUsage(session, e.usage);
         const parts = splitAssistantMessage(e.message, agent.name);
         if (parts.visible) {
           const stored = session.append(parts.visible);
           responseIds.push(stored.messageId!);
-          yield new AgentResponseEvent(agent.name, withText(stored));
+          yield new AgentResponseEvent(agent.name, withText(stored), e.usage);
         }
         if (parts.private) session.append(parts.private);
       } else {
@@ -264,7 +266,7 @@ export async function* pause(ctx: RunContext, requests: PendingRequest[]): Async
   head.status = 'awaiting';
   await ctx.session.commit(ctx.def.storage);
   for (const r of requests) yield requestEvent(r, ctx.session.transcript);
-  yield new WorkflowStatusEvent('idle_with_pending_requests');
+  yield new WorkflowStatusEvent('idle_with_pending_requests', turnUsage(head));
 }
 
 /** Ends the conversation and emits the visible conversation. */
@@ -274,7 +276,19 @@ export async function* complete(ctx: RunContext): AsyncGenerator<WorkflowEvent> 
   head.pendingRequests = [];
   await ctx.session.commit(ctx.def.storage);
   yield new WorkflowOutputEvent(visibleConversation(ctx.session.transcript));
-  yield new WorkflowStatusEvent('idle');
+  yield new WorkflowStatusEvent('idle', turnUsage(head));
+}
+
+/** Adds one model call's tokens to the turn's and the conversation's totals (committed with the next step). */
+function recordUsage(session: ConversationSession, usage: Usage): void {
+  const head = session.head;
+  head.turn.usage = addUsage(head.turn.usage ?? emptyUsage(), usage);
+  head.usage = addUsage(head.usage ?? emptyUsage(), usage);
+}
+
+/** The turn's tokens so far (zero when no model was called). */
+export function turnUsage(head: HeadState): UsageTotals {
+  return { ...(head.turn.usage ?? emptyUsage()) };
 }
 
 async function shouldTerminate(def: HandoffDefinition, session: ConversationSession): Promise<boolean> {

@@ -33,9 +33,9 @@ export class HandoffWorkflow {
     return new ConversationRun(this.definition, conversationId);
   }
 
-  /** The default conversation's id: `undefined` until the first seed-style run (or restore) makes one. */
-  get conversationId(): string | undefined {
-    return this.defaultRun?.conversationId;
+  /** The default conversation's id, made on first use (a seed-style run, or reading this), not at build(). */
+  get conversationId(): string {
+    return this.conversation().conversationId;
   }
 
   /** Seed style: starts or continues the default conversation (see `ConversationRun.runStream`). */

@@ -24,8 +24,16 @@ export interface ScriptedTurn {
   when?: (request: RecordedRequest) => boolean;
   /** Default: `tool_calls` when there are tool calls, else `stop`. */
   finishReason?: 'stop' | 'tool_calls' | 'length' | 'content_filter';
-  /** Default: rough counts, one token per 4 characters. */
-  usage?: { prompt_tokens: number; completion_tokens: number };
+  /**
+   * Default: rough counts, one token per 4 characters. Sent as OpenAI does, with `prompt_tokens_details`
+   * (`cached_tokens`, default 0) and `completion_tokens_details` (`reasoning_tokens`, default 0).
+   */
+  usage?: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    cached_tokens?: number;
+    reasoning_tokens?: number;
+  };
   /**
    * Total time the response takes. Non-streaming: the wait before the response is sent.
    * Streaming: spread evenly over the content chunks — `delayMs / n` before each of the `n` chunks

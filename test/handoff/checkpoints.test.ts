@@ -224,8 +224,8 @@ describe('checkpoints', () => {
     const { wf } = supportWorkflow(storage);
     s.server.enqueue({ text: 'first' });
     await wf.run('one');
-    const a = wf.forConversation(wf.conversationId!);
-    const b = wf.forConversation(wf.conversationId!);
+    const a = wf.forConversation(wf.conversationId);
+    const b = wf.forConversation(wf.conversationId);
     await a.getStatus();
     await b.getStatus();
     s.server.enqueue({ text: 'second' });
@@ -254,10 +254,10 @@ describe('checkpoints', () => {
     s.server.enqueue({ text: 'Hi there.' });
     await wf.run(message);
     // The same delivery again, on a fresh instance (as a driver retry does): nothing new is recorded or asked.
-    const again = await wf.forConversation(wf.conversationId!).run(message);
+    const again = await wf.forConversation(wf.conversationId).run(message);
     expect(s.server.requests).toHaveLength(1);
     expect(again.pendingRequests).toHaveLength(1);
-    expect((await wf.forConversation(wf.conversationId!).getConversation()).map((m) => m.text)).toEqual([
+    expect((await wf.forConversation(wf.conversationId).getConversation()).map((m) => m.text)).toEqual([
       'hello',
       'Hi there.',
     ]);

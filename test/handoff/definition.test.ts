@@ -17,14 +17,17 @@ function support(storage = new InMemoryCheckpointStorage()) {
 }
 
 describe('definition apart from run', () => {
-  it('binds no conversation at build(); a keyless run gets its id when it runs', async () => {
+  it('binds no conversation at build(); each keyless workflow gets its own id when it runs', async () => {
     const { wf, storage } = support();
-    expect(wf.conversationId).toBeUndefined();
-    expect(await storage.listCheckpoints()).toEqual([]);
-    s.server.enqueue({ text: 'Hello.' });
+    const other = support(storage).wf;
+    s.server.enqueue({ text: 'Hello.' }, { text: 'Hello again.' });
     await wf.run('hi');
+    await other.run('hi there');
     expect(wf.conversationId).toMatch(/^conv_[0-9a-z]{26}$/);
-    expect((await storage.listCheckpoints()).map((c) => c.conversationId)).toContain(wf.conversationId);
+    expect(other.conversationId).not.toBe(wf.conversationId);
+    const stored = new Set((await storage.listCheckpoints()).map((c) => c.conversationId));
+    expect([...stored].sort()).toEqual([wf.conversationId, other.conversationId].sort());
+    expect((await other.getConversation()).map((m) => m.text)).toEqual(['hi there', 'Hello again.']);
   });
 
   it('runs many conversations at once on one shared workflow, each with its own transcript', async () => {

@@ -161,7 +161,7 @@ describe('robustness', () => {
     const run = wf.run('hello', { signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     await expect(run).rejects.toThrow(/aborted/);
-    expect((await wf.forConversation(wf.conversationId!).getConversation()).map((m) => m.text)).toEqual([
+    expect((await wf.forConversation(wf.conversationId).getConversation()).map((m) => m.text)).toEqual([
       'hello',
     ]);
   });

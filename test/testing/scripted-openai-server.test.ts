@@ -533,8 +533,36 @@ describe('streaming usage', () => {
 
     const last = chunks.at(-1);
     expect(last?.choices).toEqual([]);
-    expect(last?.usage).toEqual({ prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 });
+    expect(last?.usage).toEqual({
+      prompt_tokens: 7,
+      completion_tokens: 2,
+      total_tokens: 9,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
+    });
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
+  });
+
+  it('reports cached and reasoning tokens in the details, as OpenAI does', async () => {
+    server.enqueue({
+      text: 'cached',
+      usage: { prompt_tokens: 100, completion_tokens: 30, cached_tokens: 64, reasoning_tokens: 12 },
+    });
+
+    const chunks = await streamChunks({ includeUsage: true });
+
+    expect(chunks.at(-1)?.usage).toMatchObject({
+      prompt_tokens: 100,
+      completion_tokens: 30,
+      total_tokens: 130,
+      prompt_tokens_details: { cached_tokens: 64 },
+      completion_tokens_details: { reasoning_tokens: 12 },
+    });
   });
 
   it('sends no usage chunk otherwise', async () => {

@@ -292,12 +292,23 @@ function mapFinishReason(reason: string | null | undefined): FinishReason {
   }
 }
 
-function mapUsage(u: { prompt_tokens: number; completion_tokens: number; total_tokens?: number }): Usage {
-  return {
+function mapUsage(u: {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+}): Usage {
+  const usage: Usage = {
     inputTokens: u.prompt_tokens,
     outputTokens: u.completion_tokens,
     totalTokens: u.total_tokens ?? u.prompt_tokens + u.completion_tokens,
   };
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  if (typeof cached === 'number') usage.cachedInputTokens = cached;
+  const reasoning = u.completion_tokens_details?.reasoning_tokens;
+  if (typeof reasoning === 'number') usage.reasoningTokens = reasoning;
+  return usage;
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
