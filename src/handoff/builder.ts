@@ -33,6 +33,8 @@ export class HandoffBuilder {
   private participantsSet = false;
   private startAgent?: string;
   private readonly rules = new Map<string, Map<string, string | undefined>>();
+  /** Agents named by object in withStartAgent / handoff edges: the participants when none are given. */
+  private readonly seen = new Map<string, ChatAgent>();
   private terminationCondition?: TerminationCondition;
   private autonomous?: AutonomousModeOptions;
   private storage?: CheckpointStorage;
@@ -70,7 +72,7 @@ export class HandoffBuilder {
 
   /** The agent that receives the first user message (default: the first participant). */
   withStartAgent(agent: ChatAgent | string): this {
-    this.startAgent = nameOf(agent);
+    this.startAgent = this.note(agent);
     return this;
   }
 
@@ -80,18 +82,32 @@ export class HandoffBuilder {
     targets: ChatAgent | string | readonly (ChatAgent | string)[],
     options: { description?: string } = {},
   ): this {
-    const from = nameOf(source);
+    const from = this.note(source);
     const list = Array.isArray(targets)
       ? (targets as readonly (ChatAgent | string)[])
       : [targets as ChatAgent | string];
     const rule = this.rules.get(from) ?? new Map<string, string | undefined>();
     for (const t of list) {
-      const to = nameOf(t);
+      const to = this.note(t);
       if (to === from) throw new HandoffConfigurationError(`Agent "${from}" cannot hand off to itself.`);
       rule.set(to, options.description);
     }
     this.rules.set(from, rule);
     return this;
+  }
+
+  /** C# form: `source` may hand off to each of `targets` (same as `addHandoff`). */
+  withHandoffs(
+    source: ChatAgent | string,
+    targets: readonly (ChatAgent | string)[],
+    description?: string,
+  ): this {
+    return this.addHandoff(source, targets, description === undefined ? {} : { description });
+  }
+
+  /** C# form: `source` may hand off to `target`; `description` tells the model when to. */
+  withHandoff(source: ChatAgent | string, target: ChatAgent | string, description?: string): this {
+    return this.addHandoff(source, [target], description === undefined ? {} : { description });
   }
 
   /** Ends the conversation when it returns true; sees the visible conversation after each agent reply. */
@@ -129,7 +145,25 @@ export class HandoffBuilder {
     return this;
   }
 
+  /** Remembers an agent named by object (two different agents may not share a name). */
+  private note(agent: ChatAgent | string): string {
+    if (typeof agent === 'string') return agent;
+    const known = this.seen.get(agent.name);
+    if (known && known !== agent) {
+      throw new HandoffConfigurationError(
+        `Two different agents are named "${agent.name}"; agent names must be unique.`,
+      );
+    }
+    this.seen.set(agent.name, agent);
+    return agent.name;
+  }
+
   build(): HandoffWorkflow {
+    // Without participants(...), the agents are those the start agent and the edges name (C#: inferred).
+    if (!this.participantsSet && this.seen.size > 0) {
+      const start = this.startAgent === undefined ? undefined : this.seen.get(this.startAgent);
+      this.agents = [...(start ? [start] : []), ...[...this.seen.values()].filter((a) => a !== start)];
+    }
     if (this.agents.length === 0) {
       throw new HandoffConfigurationError(
         'No participants: pass participants to the HandoffBuilder or call participants([...]).',
@@ -235,6 +269,18 @@ export class HandoffBuilder {
       ...(this.storage ? { storage: this.storage } : {}),
     };
     return new HandoffWorkflow(definition);
+  }
+}
+
+/**
+ * The seed's C# entry point: `AgentWorkflowBuilder.startHandoffWith(triage).withHandoffs(triage, [math, history])
+ * .withHandoff(math, triage).build()`, participants inferred from the start agent and the edges.
+ */
+export class AgentWorkflowBuilder {
+  private constructor() {}
+
+  static startHandoffWith(startAgent: ChatAgent, options: Omit<HandoffBuilderOptions, 'participants'> = {}) {
+    return new HandoffBuilder(options).withStartAgent(startAgent);
   }
 }
 

@@ -1,19 +1,19 @@
 /** The behaviour every CheckpointStorage backend must share; each backend's test file runs it. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createCheckpointId } from '../../src/store/checkpoint-id.js';
+import { createCheckpointId } from '../../store/checkpoint-id.js';
 import type {
   CheckpointInfo,
   CheckpointStorage,
   CheckpointWrite,
   JsonObject,
-} from '../../src/store/checkpoint-storage.js';
-import { ConcurrentUpdateError } from '../../src/store/checkpoint-storage.js';
+} from '../../store/checkpoint-storage.js';
+import { ConcurrentUpdateError } from '../../store/checkpoint-storage.js';
 import {
   ConversationIdRequiredError,
   DuplicateCheckpointIdError,
   InvalidCheckpointIdError,
   UnknownParentCheckpointError,
-} from '../../src/store/storage-errors.js';
+} from '../../store/storage-errors.js';
 
 export interface ConformanceOptions {
   /** The backend needs a conversation id for reads (DynamoDB): cross-conversation queries must throw. */
