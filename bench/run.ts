@@ -11,6 +11,7 @@ const sections: Record<string, () => Promise<BenchTable>> = {
   overhead: () => import('./overhead.js').then((m) => m.benchOverhead()),
   'state-size': () => import('./state-size.js').then((m) => m.benchStateSize()),
   'store-growth': () => import('./store-growth.js').then((m) => m.benchStoreGrowth()),
+  'long-threads': () => import('./long-threads.js').then((m) => m.benchLongThreads()),
   'store-leases': () => import('./store-leases.js').then((m) => m.benchStoreLeases()),
   'slack-load': () => import('./slack-load.js').then((m) => m.benchSlackLoad()),
   memory: () => import('./memory.js').then((m) => m.benchMemory()),

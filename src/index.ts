@@ -80,6 +80,12 @@ export {
   HandoffBuilder,
   type HandoffBuilderOptions,
 } from './handoff/builder.js';
+export {
+  type ContextOptions,
+  type ContextWindow,
+  DEFAULT_CONTEXT_MESSAGES,
+  estimateTokens,
+} from './handoff/context-window.js';
 export { ConversationRun, type RestoreOptions, type RunOptions } from './handoff/conversation-run.js';
 export type {
   AutonomousModeOptions,

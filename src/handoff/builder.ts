@@ -4,6 +4,7 @@
  */
 import type { ChatAgent } from '../agents/agent.js';
 import type { CheckpointStorage } from '../store/checkpoint-storage.js';
+import { type ContextOptions, contextWindow } from './context-window.js';
 import type {
   AutonomousModeOptions,
   HandoffDefinition,
@@ -41,6 +42,7 @@ export class HandoffBuilder {
   private handoffInstructions: string | null = DEFAULT_HANDOFF_INSTRUCTIONS;
   private returnTo: ReturnTo = 'previous';
   private limits: HandoffLimits = {};
+  private context: ContextOptions = {};
 
   constructor(options: HandoffBuilderOptions = {}) {
     this.name = options.name ?? 'handoff';
@@ -158,6 +160,16 @@ export class HandoffBuilder {
     return agent.name;
   }
 
+  /**
+   * How much of a long thread each model call is sent: the last `lastMessages` of the agent's view (default
+   * 60), optionally within a `tokenBudget`; `{ lastMessages: 'all' }` sends everything. The stored transcript
+   * is never trimmed.
+   */
+  withContext(options: ContextOptions): this {
+    this.context = { ...this.context, ...options };
+    return this;
+  }
+
   build(): HandoffWorkflow {
     // Without participants(...), the agents are those the start agent and the edges name (C#: inferred).
     if (!this.participantsSet && this.seen.size > 0) {
@@ -254,6 +266,7 @@ export class HandoffBuilder {
       throw new HandoffConfigurationError('pingPongWindow must be 0 (off) or at least 3.');
     }
 
+    const context = contextWindow(this.context);
     const definition: HandoffDefinition = {
       name: this.name,
       description: this.description,
@@ -264,6 +277,7 @@ export class HandoffBuilder {
       returnTo: this.returnTo,
       autonomous,
       limits,
+      context,
       warnings,
       ...(this.terminationCondition ? { terminationCondition: this.terminationCondition } : {}),
       ...(this.storage ? { storage: this.storage } : {}),

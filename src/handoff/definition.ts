@@ -5,6 +5,7 @@
  */
 import type { ChatAgent } from '../agents/agent.js';
 import type { CheckpointStorage } from '../store/checkpoint-storage.js';
+import type { ContextWindow } from './context-window.js';
 import type { ConversationMessage } from './requests.js';
 
 export type TerminationCondition = (
@@ -51,6 +52,8 @@ export interface HandoffDefinition {
   readonly returnTo: ReturnTo;
   readonly autonomous: ReadonlyMap<string, { prompt: string; turnLimit: number }>;
   readonly limits: Required<HandoffLimits>;
+  /** What part of a long thread each model call is sent (see `withContext`). */
+  readonly context: ContextWindow;
   readonly storage?: CheckpointStorage;
   /** Non-fatal configuration notes (e.g. an agent that cannot hand off anywhere). */
   readonly warnings: readonly string[];

@@ -3,6 +3,7 @@
  * assertions (CPU and RSS vary with the machine).
  */
 import { describe, expect, it } from 'vitest';
+import { benchLongThreads } from '../../bench/long-threads.js';
 import { measureMemory } from '../../bench/memory.js';
 import { measureOverhead } from '../../bench/overhead.js';
 import { measureSlackLoad } from '../../bench/slack-load.js';
@@ -11,6 +12,16 @@ import { benchStoreGrowth } from '../../bench/store-growth.js';
 import { formatTable } from '../../bench/table.js';
 
 describe('bench smoke', () => {
+  it('long threads: the window sends fewer messages than the whole view once the thread is longer', async () => {
+    const table = await benchLongThreads(32, [2, 32]);
+    expect(table.rows).toHaveLength(2);
+    const [short, long] = table.rows as number[][];
+    expect(short![1]).toBe(short![2]);
+    expect(long![1]).toBe(64);
+    expect(long![2]).toBe(61);
+    expect(long![4]).toBeLessThan(long![3]!);
+  });
+
   it('overhead: every framework completes the scripted conversation', async () => {
     const results = await measureOverhead({ turns: 2, warmups: 0, runs: 1 });
     expect(results.map((r) => r.name)).toHaveLength(3);
