@@ -216,9 +216,18 @@ export function describeCheckpointStorage(
           ConversationIdRequiredError,
         );
         await expect(storage.getLatest()).rejects.toBeInstanceOf(ConversationIdRequiredError);
+        // The seed's `storage.list_checkpoints()` with no arguments: a typed error naming what is missing.
+        await expect(storage.listCheckpoints()).rejects.toMatchObject({
+          code: 'BATON_CONVERSATION_ID_REQUIRED',
+          message: expect.stringMatching(/listCheckpoints\(\) needs the conversation id.*conversationId/),
+        });
         await expect(storage.load(a1.checkpointId)).rejects.toBeInstanceOf(ConversationIdRequiredError);
         await expect(storage.delete(a1.checkpointId)).rejects.toBeInstanceOf(ConversationIdRequiredError);
       } else {
+        // The seed's `storage.list_checkpoints()` with no arguments: every conversation's checkpoints.
+        expect((await storage.listCheckpoints()).map((i) => i.checkpointId)).toEqual(
+          expect.arrayContaining([a1.checkpointId, a2.checkpointId, b1.checkpointId]),
+        );
         const billingEverywhere = await storage.listCheckpoints({ workflowName: 'billing' });
         expect(billingEverywhere.map((i) => i.checkpointId).sort()).toEqual(
           [a2.checkpointId, b1.checkpointId].sort(),
