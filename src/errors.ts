@@ -34,11 +34,11 @@ export const BATON_ERROR_CODES = [
   // channels
   'BATON_SLACK_IDENTITY_UNAVAILABLE',
   'BATON_TEAMS_CONFIG',
-  'BATON_REQUEST_BODY',
-  'BATON_HTTP',
   // app
   'BATON_CONFIG',
   'BATON_BOT_LOAD',
+  // eval
+  'BATON_EVAL_CASES',
 ] as const;
 
 export type BatonErrorCode = (typeof BATON_ERROR_CODES)[number];

@@ -1,9 +1,16 @@
 /** `baton/teams`: the Microsoft Teams channel (loads botbuilder; Slack-only users never import it). */
 
 // The channel: Bot Framework activities through botbuilder's CloudAdapter; one Baton thread per conversation.
-export { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from './teams-channel.js';
+export {
+  createTeamsChannel,
+  MAX_ACTIVITY_BYTES,
+  type TeamsChannel,
+  type TeamsChannelOptions,
+} from './teams-channel.js';
 export { createBotbuilderTransport, type TeamsAppType, TeamsConfigError } from './botbuilder-transport.js';
 export type {
+  ActivityRequest,
+  ActivityResponse,
   ConversationRef,
   ConversationSender,
   InboundTurn,
