@@ -3,7 +3,9 @@
  * of one thread on DynamoDB (dynalite in-process): the default context window against the whole view of the
  * same transcript (what every turn sent before `withContext`).
  */
+
 import { ChatAgent } from '../src/agents/agent.js';
+import { BaseChatModel } from '../src/agents/base-model.js';
 import type { ChatMessage } from '../src/agents/messages.js';
 import type {
   ChatModel,
@@ -26,7 +28,7 @@ const MESSAGE_CHARS = 500;
 const INSTRUCTIONS = 'You help customers.';
 
 /** Records what each call would put on the wire (the OpenAI request's messages) and answers at once. */
-class RecordingModel implements ChatModel {
+class RecordingModel extends BaseChatModel {
   readonly modelId = 'recording';
   last = { messages: 0, bytes: 0 };
   private replies = 0;
@@ -35,7 +37,7 @@ class RecordingModel implements ChatModel {
     yield { type: 'response', response: await this.complete(request) };
   }
 
-  async complete(request: ChatModelRequest): Promise<ChatModelResponse> {
+  override async complete(request: ChatModelRequest): Promise<ChatModelResponse> {
     const wire = toOpenAIMessages(request.instructions, request.messages);
     this.last = { messages: wire.length, bytes: Buffer.byteLength(JSON.stringify(wire)) };
     this.replies += 1;

@@ -2,7 +2,7 @@
  * The seed's homework tutors: triage routes to a math or a history tutor, and each tutor can hand back to
  * triage. Chat with it on a real model: `npx tsx examples/chat.ts homework-tutors`.
  */
-import { ChatAgent, type ChatModel, HandoffBuilder, type HandoffWorkflow } from '../src/index.js';
+import { AgentWorkflowBuilder, ChatAgent, type ChatModel, type HandoffWorkflow } from '../src/index.js';
 
 export function createHomeworkWorkflow(model: ChatModel): HandoffWorkflow {
   const historyTutor = new ChatAgent({
@@ -26,13 +26,10 @@ export function createHomeworkWorkflow(model: ChatModel): HandoffWorkflow {
     description: 'Routes messages to the appropriate specialist agent',
     model,
   });
-  return new HandoffBuilder({
-    name: 'homework_handoff',
-    participants: [triageAgent, mathTutor, historyTutor],
-  })
-    .withStartAgent(triageAgent)
-    .addHandoff(triageAgent, [mathTutor, historyTutor])
-    .addHandoff(mathTutor, triageAgent)
-    .addHandoff(historyTutor, triageAgent)
+  // The seed's C# form: the participants are the agents the start agent and the edges name.
+  return AgentWorkflowBuilder.startHandoffWith(triageAgent, { name: 'homework_handoff' })
+    .withHandoffs(triageAgent, [mathTutor, historyTutor]) // Triage can route to either specialist
+    .withHandoff(mathTutor, triageAgent) // Math tutor can return to triage
+    .withHandoff(historyTutor, triageAgent) // History tutor can return to triage
     .build();
 }

@@ -3,12 +3,8 @@
  * modules. Prints one JSON line: RSS before and after `count` Baton conversations are idle or in flight.
  */
 import { ChatAgent } from '../../src/agents/agent.js';
-import type {
-  ChatModel,
-  ChatModelRequest,
-  ChatModelResponse,
-  ChatModelStreamEvent,
-} from '../../src/agents/model.js';
+import { BaseChatModel } from '../../src/agents/base-model.js';
+import type { ChatModelRequest, ChatModelResponse, ChatModelStreamEvent } from '../../src/agents/model.js';
 import { HandoffBuilder } from '../../src/handoff/builder.js';
 import { InMemoryCheckpointStorage } from '../../src/store/memory.js';
 import { prose } from '../text.js';
@@ -16,7 +12,7 @@ import { prose } from '../text.js';
 const PRIOR_TURNS = 2;
 
 /** Answers with ~500 chars of text; while `gate` is set, every call waits for it (a model mid-response). */
-class GatedModel implements ChatModel {
+class GatedModel extends BaseChatModel {
   readonly modelId = 'gated';
   gate: Promise<void> | undefined;
   calls = 0;
@@ -26,7 +22,7 @@ class GatedModel implements ChatModel {
     if (this.gate) await this.gate;
     yield { type: 'response', response: await this.complete(_request) };
   }
-  async complete(_request: ChatModelRequest): Promise<ChatModelResponse> {
+  override async complete(_request: ChatModelRequest): Promise<ChatModelResponse> {
     return {
       message: { role: 'assistant', contents: [{ type: 'text', text: prose(this.calls, 500) }] },
       finishReason: 'stop',

@@ -1,13 +1,9 @@
 /** The scripted conversation on Baton: a `ChatModel` per agent, `HandoffBuilder`, in-memory checkpoints. */
 import { z } from 'zod';
 import { ChatAgent } from '../../src/agents/agent.js';
+import { BaseChatModel } from '../../src/agents/base-model.js';
 import { makeFunctionCall } from '../../src/agents/messages.js';
-import type {
-  ChatModel,
-  ChatModelRequest,
-  ChatModelResponse,
-  ChatModelStreamEvent,
-} from '../../src/agents/model.js';
+import type { ChatModelRequest, ChatModelResponse, ChatModelStreamEvent } from '../../src/agents/model.js';
 import { tool } from '../../src/agents/tool.js';
 import { HandoffBuilder } from '../../src/handoff/builder.js';
 import { handoffToolName } from '../../src/handoff/handoff-tools.js';
@@ -38,18 +34,20 @@ export class MeasuredMemoryStorage extends InMemoryCheckpointStorage {
 }
 
 /** A zero-latency model that answers from the script; no HTTP, no tokens streamed. */
-class ScriptedBatonModel implements ChatModel {
+class ScriptedBatonModel extends BaseChatModel {
   readonly modelId = 'scripted';
   constructor(
     private readonly script: () => ConversationScript,
     private readonly agentIndex: number,
-  ) {}
+  ) {
+    super();
+  }
 
   async *stream(_request: ChatModelRequest): AsyncIterable<ChatModelStreamEvent> {
     yield { type: 'response', response: this.respond() };
   }
 
-  async complete(_request: ChatModelRequest): Promise<ChatModelResponse> {
+  override async complete(_request: ChatModelRequest): Promise<ChatModelResponse> {
     return this.respond();
   }
 

@@ -4,8 +4,8 @@
  * own tool is called (e.g. a handoff), or a cap is reached.
  */
 import {
+  type ApprovalRequestContent,
   type ChatMessage,
-  type FunctionApprovalRequestContent,
   type FunctionApprovalResponseContent,
   type FunctionCallContent,
   type FunctionResultContent,
@@ -15,6 +15,15 @@ import {
 } from './messages.js';
 import type { ChatModel, ChatModelRequest, ChatModelResponse, FinishReason, Usage } from './model.js';
 import { type FunctionTool, TOOL_NAME_PATTERN, type ToolDefinition, ToolDefinitionError } from './tool.js';
+
+// The seed's `chat_client.create_agent(...)` is part of every ChatModel. Declared here, not in model.ts, so that
+// model.ts need not import the agent (no import circle); BaseChatModel implements it.
+declare module './model.js' {
+  interface ChatModel {
+    /** An agent on this model: the seed's `chatClient.createAgent({ name, instructions, tools })`. */
+    createAgent(options: Omit<ChatAgentOptions, 'model'>): ChatAgent;
+  }
+}
 
 /** How chat channels show an agent. */
 export interface Persona {
@@ -86,7 +95,7 @@ export interface AgentRunResult {
   /** The text of the last assistant message of this run ('' if none). */
   text: string;
   /** Calls waiting for a person's decision (status `awaiting_approval`). */
-  approvalRequests: FunctionApprovalRequestContent[];
+  approvalRequests: ApprovalRequestContent[];
   /** The caller's tool the model called (status `external_call`). */
   externalCall?: FunctionCallContent;
   /** Why the last model response ended (`length`: cut off at the output limit). */
@@ -257,7 +266,7 @@ export class ChatAgent {
     const decisions = approvalDecisions(history);
     const immediate: FunctionResultContent[] = [];
     const execute: { call: FunctionCallContent; tool: FunctionTool; approved: boolean }[] = [];
-    const approvals: FunctionApprovalRequestContent[] = [];
+    const approvals: ApprovalRequestContent[] = [];
     let externalCall: FunctionCallContent | undefined;
     const error = (call: FunctionCallContent, text: string) =>
       immediate.push({ type: 'function_result', callId: call.callId, name: call.name, error: text });

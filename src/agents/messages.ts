@@ -93,7 +93,8 @@ export const ChatMessageSchema = z.object({
 export type TextContent = z.infer<typeof TextContentSchema>;
 export type FunctionCallContent = z.infer<typeof FunctionCallContentSchema>;
 export type FunctionResultContent = z.infer<typeof FunctionResultContentSchema>;
-export type FunctionApprovalRequestContent = z.infer<typeof FunctionApprovalRequestContentSchema>;
+/** The approval request as stored in a message (the request object handed to people is `FunctionApprovalRequestContent` in handoff). */
+export type ApprovalRequestContent = z.infer<typeof FunctionApprovalRequestContentSchema>;
 export type FunctionApprovalResponseContent = z.infer<typeof FunctionApprovalResponseContentSchema>;
 export type UriContent = z.infer<typeof UriContentSchema>;
 export type DataContent = z.infer<typeof DataContentSchema>;

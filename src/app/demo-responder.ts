@@ -5,7 +5,7 @@
  * keyword intents (demo-intents.ts), answers those not yet dealt with in the order they were asked — a tool
  * result first — and says plainly that it is scripted.
  */
-import type { RecordedRequest, ScriptItem } from '../testing/index.js';
+import type { RecordedRequest, ScriptItem } from '../testing/types.js';
 import {
   type ChatLine,
   chatLines,

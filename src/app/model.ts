@@ -1,6 +1,6 @@
 /** Picks the chat model from the configuration: OpenAI, Azure OpenAI, a compatible server, or the offline demo. */
 import { OpenAIChatModel } from '../agents/models/openai.js';
-import { startScriptedOpenAIServer } from '../testing/index.js';
+import { startScriptedOpenAIServer } from '../testing/scripted-openai-server.js';
 import type { AppConfig } from './config.js';
 import { createDemoResponder, DEMO_NOTICE } from './demo-responder.js';
 

@@ -1,12 +1,13 @@
 /** An approval click: is it still pending, may this person decide it, and then the decision's turn. */
+
+import type { ConversationRun, RunOptions } from '../handoff/conversation-run.js';
 import { UnknownRequestError } from '../handoff/errors.js';
 import { FunctionApprovalRequest } from '../handoff/requests.js';
-import type { HandoffWorkflow, RunOptions } from '../handoff/workflow.js';
 import { type ApproversOption, mayApprove } from './approver-policy.js';
 import type { DecisionResult, Inbound, TurnSink } from './driver-types.js';
 
 export async function decide(
-  wf: HandoffWorkflow,
+  wf: ConversationRun,
   inbound: Extract<Inbound, { type: 'decision' }>,
   sink: TurnSink,
   approvers: ApproversOption | undefined,

@@ -3,7 +3,8 @@
  * the lease's fencing token on every commit. Lost optimistic races are retried internally; a lost lease is
  * thrown for the driver to handle; every other failure is a `failed` result.
  */
-import type { HandoffWorkflow, RunOptions } from '../handoff/workflow.js';
+import type { ConversationRun, RunOptions } from '../handoff/conversation-run.js';
+import type { HandoffWorkflow } from '../handoff/workflow.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
 import { LeaseLostError } from '../store/storage-errors.js';
 import { decide } from './approval-decision.js';
@@ -86,7 +87,7 @@ export async function runTurn(p: TurnParams): Promise<TurnOutcome> {
 }
 
 /** A redelivered message that is committed and whose turn finished: show what is pending again, run nothing. */
-async function reshowIfCommitted(wf: HandoffWorkflow, messageId: string, sink: TurnSink): Promise<boolean> {
+async function reshowIfCommitted(wf: ConversationRun, messageId: string, sink: TurnSink): Promise<boolean> {
   if (!sink.reshow) return false;
   const conversation = await wf.getConversation();
   if (!conversation.some((m) => m.messageId === messageId)) return false;
@@ -97,7 +98,7 @@ async function reshowIfCommitted(wf: HandoffWorkflow, messageId: string, sink: T
   return true;
 }
 
-async function resumeOrReshow(wf: HandoffWorkflow, sink: TurnSink, p: TurnParams): Promise<void> {
+async function resumeOrReshow(wf: ConversationRun, sink: TurnSink, p: TurnParams): Promise<void> {
   const { status, checkpointId } = await wf.getStatus();
   if ((status === 'running' || status === 'failed') && checkpointId) {
     for await (const e of wf.runStream({ checkpointId }, p.run)) await sink.event(e);

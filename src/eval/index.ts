@@ -1,4 +1,5 @@
 /** `baton/eval`: run JSONL eval cases through a handoff workflow on one or more models and score them. */
+// Cases: JSONL files of turns and what each should do (route, call tools, ask for approval).
 export {
   type ArgumentMatcher,
   type EvalCase,
@@ -10,6 +11,7 @@ export {
   loadCases,
   parseCases,
 } from './cases.js';
+// Running: every case on every model, in order.
 export {
   type EvalModel,
   type EvalReport,
@@ -19,7 +21,9 @@ export {
   type ModelReport,
   type RunResult,
 } from './evaluate.js';
+// Scoring: tool-call matchers, per-turn and per-model metrics.
 export { checkToolCalls, matchValue, type ObservedToolCall, type ToolCheck } from './matchers.js';
+// Cost: token prices per model.
 export {
   costOf,
   DEFAULT_PRICES,
@@ -28,6 +32,7 @@ export {
   parsePriceTable,
   priceOf,
 } from './prices.js';
+// Reports: Markdown and HTML.
 export { renderHtml, renderMarkdown, SCRIPTED_LABEL } from './report.js';
 export { type CaseRun, runCase, type TurnObservation } from './run-case.js';
 export {

@@ -4,42 +4,17 @@
  */
 import type { ChatAgent } from '../agents/agent.js';
 import type { CheckpointStorage } from '../store/checkpoint-storage.js';
-import { type ContextOptions, type ContextWindow, contextWindow } from './context-window.js';
+import { type ContextOptions, contextWindow } from './context-window.js';
+import type {
+  AutonomousModeOptions,
+  HandoffDefinition,
+  HandoffLimits,
+  ReturnTo,
+  TerminationCondition,
+} from './definition.js';
 import { HandoffConfigurationError } from './errors.js';
 import { DEFAULT_HANDOFF_INSTRUCTIONS, handoffToolName } from './handoff-tools.js';
-import type { ConversationMessage } from './requests.js';
 import { HandoffWorkflow } from './workflow.js';
-
-export type TerminationCondition = (
-  conversation: readonly ConversationMessage[],
-) => boolean | Promise<boolean>;
-
-export interface ReturnToContext {
-  /** The agent that asked the user (the sticky specialist). */
-  previousAgent: string;
-  startAgent: string;
-  conversation: readonly ConversationMessage[];
-}
-/** Who gets the user's reply: the agent that asked ('previous', the default), the start agent, or your choice. */
-export type ReturnTo = 'previous' | 'start' | ((context: ReturnToContext) => string | ChatAgent);
-
-export interface AutonomousModeOptions {
-  /** Agents (or names) that continue without the user; none or empty: all participants. */
-  agents?: readonly (ChatAgent | string)[];
-  /** Per-agent prompt sent in place of the user. */
-  prompts?: Readonly<Record<string, string>>;
-  /** Per-agent number of autonomous turns before the user is asked (default 50). */
-  turnLimits?: Readonly<Record<string, number>>;
-}
-
-export interface HandoffLimits {
-  /** Handoffs allowed between two human responses (default 10). */
-  maxHandoffsPerTurn?: number;
-  /** Model calls allowed between two human responses, across agents (default 40). */
-  maxModelCallsPerTurn?: number;
-  /** Length of the A→B→A→B pattern that counts as ping-pong (default 4; 0 turns detection off). */
-  pingPongWindow?: number;
-}
 
 export interface HandoffBuilderOptions {
   name?: string;
@@ -52,26 +27,6 @@ export interface HandoffBuilderOptions {
 export const AUTONOMOUS_MODE_DEFAULT_PROMPT = 'User did not respond. Continue assisting autonomously.';
 export const DEFAULT_AUTONOMOUS_TURN_LIMIT = 50;
 
-/** Everything a workflow needs, validated and frozen by `build()`. */
-export interface HandoffDefinition {
-  readonly name: string;
-  readonly description: string;
-  readonly agents: ReadonlyMap<string, ChatAgent>;
-  readonly startAgent: string;
-  /** Allowed handoff targets per agent, with the tool description to use. */
-  readonly handoffs: ReadonlyMap<string, readonly { target: string; description?: string }[]>;
-  readonly handoffInstructions: string | null;
-  readonly terminationCondition?: TerminationCondition;
-  readonly returnTo: ReturnTo;
-  readonly autonomous: ReadonlyMap<string, { prompt: string; turnLimit: number }>;
-  readonly limits: Required<HandoffLimits>;
-  /** What part of a long thread each model call is sent (see `withContext`). */
-  readonly context: ContextWindow;
-  readonly storage?: CheckpointStorage;
-  /** Non-fatal configuration notes (e.g. an agent that cannot hand off anywhere). */
-  readonly warnings: readonly string[];
-}
-
 export class HandoffBuilder {
   private name: string;
   private description: string;
@@ -79,6 +34,8 @@ export class HandoffBuilder {
   private participantsSet = false;
   private startAgent?: string;
   private readonly rules = new Map<string, Map<string, string | undefined>>();
+  /** Agents named by object in withStartAgent / handoff edges: the participants when none are given. */
+  private readonly seen = new Map<string, ChatAgent>();
   private terminationCondition?: TerminationCondition;
   private autonomous?: AutonomousModeOptions;
   private storage?: CheckpointStorage;
@@ -117,7 +74,7 @@ export class HandoffBuilder {
 
   /** The agent that receives the first user message (default: the first participant). */
   withStartAgent(agent: ChatAgent | string): this {
-    this.startAgent = nameOf(agent);
+    this.startAgent = this.note(agent);
     return this;
   }
 
@@ -127,18 +84,32 @@ export class HandoffBuilder {
     targets: ChatAgent | string | readonly (ChatAgent | string)[],
     options: { description?: string } = {},
   ): this {
-    const from = nameOf(source);
+    const from = this.note(source);
     const list = Array.isArray(targets)
       ? (targets as readonly (ChatAgent | string)[])
       : [targets as ChatAgent | string];
     const rule = this.rules.get(from) ?? new Map<string, string | undefined>();
     for (const t of list) {
-      const to = nameOf(t);
+      const to = this.note(t);
       if (to === from) throw new HandoffConfigurationError(`Agent "${from}" cannot hand off to itself.`);
       rule.set(to, options.description);
     }
     this.rules.set(from, rule);
     return this;
+  }
+
+  /** C# form: `source` may hand off to each of `targets` (same as `addHandoff`). */
+  withHandoffs(
+    source: ChatAgent | string,
+    targets: readonly (ChatAgent | string)[],
+    description?: string,
+  ): this {
+    return this.addHandoff(source, targets, description === undefined ? {} : { description });
+  }
+
+  /** C# form: `source` may hand off to `target`; `description` tells the model when to. */
+  withHandoff(source: ChatAgent | string, target: ChatAgent | string, description?: string): this {
+    return this.addHandoff(source, [target], description === undefined ? {} : { description });
   }
 
   /** Ends the conversation when it returns true; sees the visible conversation after each agent reply. */
@@ -176,6 +147,19 @@ export class HandoffBuilder {
     return this;
   }
 
+  /** Remembers an agent named by object (two different agents may not share a name). */
+  private note(agent: ChatAgent | string): string {
+    if (typeof agent === 'string') return agent;
+    const known = this.seen.get(agent.name);
+    if (known && known !== agent) {
+      throw new HandoffConfigurationError(
+        `Two different agents are named "${agent.name}"; agent names must be unique.`,
+      );
+    }
+    this.seen.set(agent.name, agent);
+    return agent.name;
+  }
+
   /**
    * How much of a long thread each model call is sent: the last `lastMessages` of the agent's view (default
    * 60), optionally within a `tokenBudget`; `{ lastMessages: 'all' }` sends everything. The stored transcript
@@ -187,6 +171,11 @@ export class HandoffBuilder {
   }
 
   build(): HandoffWorkflow {
+    // Without participants(...), the agents are those the start agent and the edges name (C#: inferred).
+    if (!this.participantsSet && this.seen.size > 0) {
+      const start = this.startAgent === undefined ? undefined : this.seen.get(this.startAgent);
+      this.agents = [...(start ? [start] : []), ...[...this.seen.values()].filter((a) => a !== start)];
+    }
     if (this.agents.length === 0) {
       throw new HandoffConfigurationError(
         'No participants: pass participants to the HandoffBuilder or call participants([...]).',
@@ -294,6 +283,18 @@ export class HandoffBuilder {
       ...(this.storage ? { storage: this.storage } : {}),
     };
     return new HandoffWorkflow(definition);
+  }
+}
+
+/**
+ * The seed's C# entry point: `AgentWorkflowBuilder.startHandoffWith(triage).withHandoffs(triage, [math, history])
+ * .withHandoff(math, triage).build()`, participants inferred from the start agent and the edges.
+ */
+export class AgentWorkflowBuilder {
+  private constructor() {}
+
+  static startHandoffWith(startAgent: ChatAgent, options: Omit<HandoffBuilderOptions, 'participants'> = {}) {
+    return new HandoffBuilder(options).withStartAgent(startAgent);
   }
 }
 

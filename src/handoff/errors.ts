@@ -29,14 +29,17 @@ export class InvalidResponseError extends BatonError {
   override readonly name = 'InvalidResponseError';
 }
 
-/** `run`/`sendResponses` was called while another run of the same workflow instance is in progress. */
+/**
+ * One conversation was run twice at the same time on one `ConversationRun` (or on the workflow's default
+ * conversation). The ConversationDriver orders turns per conversation; without it, await the first run.
+ */
 export class WorkflowBusyError extends BatonError {
   readonly code = 'BATON_CONVERSATION_BUSY';
   override readonly name = 'WorkflowBusyError';
-  constructor(conversationId: string) {
+  constructor(readonly conversationId: string) {
     super(
-      `A run of conversation "${conversationId}" is already in progress on this workflow instance; ` +
-        'wait for it to finish (conversation drivers serialize turns per conversation).',
+      `A run of conversation "${conversationId}" is already in progress; await it before the next one, ` +
+        'or run turns through a ConversationDriver, which orders them per conversation.',
     );
   }
 }

@@ -1,6 +1,7 @@
 /**
  * What a paused workflow asks of a person: user input (`HandoffAgentUserRequest`) or a tool approval
- * (`FunctionApprovalRequest`), and the responses they take.
+ * (`FunctionApprovalRequestContent`, the seed's name; `FunctionApprovalRequest` is an alias), and the responses
+ * they take.
  */
 import {
   type ChatMessage,
@@ -8,6 +9,7 @@ import {
   type FunctionCallContent,
   type MessageInput,
   messageText,
+  parseArguments,
   toMessages,
 } from '../agents/messages.js';
 
@@ -53,18 +55,59 @@ export interface FunctionApprovalRequestDetails {
   requestedByName?: string;
 }
 
-/** A tool that requires approval was called; nothing runs until a person decides. */
-export class FunctionApprovalRequest {
+/**
+ * The tool call an approval is about (`request.data.functionCall`): the call as the model made it, plus the
+ * seed's `parseArguments()`.
+ */
+export class FunctionCall implements FunctionCallContent {
+  readonly type = 'function_call' as const;
+  readonly callId: string;
+  readonly name: string;
+  /** The arguments exactly as the model produced them (possibly invalid JSON). */
+  readonly arguments: string;
+  /** The arguments parsed as JSON, when they were a JSON object. */
+  readonly parsedArguments?: Record<string, unknown>;
+
+  constructor(call: FunctionCallContent) {
+    this.callId = call.callId;
+    this.name = call.name;
+    this.arguments = call.arguments;
+    const parsed = call.parsedArguments ?? parseArguments(call.arguments);
+    if (parsed !== undefined) this.parsedArguments = parsed;
+  }
+
+  /** The arguments as an object; `undefined` when the model's arguments were not a JSON object (seed: `or {}`). */
+  parseArguments(): Record<string, unknown> | undefined {
+    return this.parsedArguments;
+  }
+
+  /** The plain content, as stored in the transcript. */
+  toContent(): FunctionCallContent {
+    const c: FunctionCallContent = {
+      type: 'function_call',
+      callId: this.callId,
+      name: this.name,
+      arguments: this.arguments,
+    };
+    if (this.parsedArguments !== undefined) c.parsedArguments = this.parsedArguments;
+    return c;
+  }
+}
+
+/** A tool that requires approval was called; nothing runs until a person decides. The seed's class name. */
+export class FunctionApprovalRequestContent {
   readonly kind = 'function_approval' as const;
   readonly type = 'function_approval_request' as const;
+  readonly functionCall: FunctionCall;
   constructor(
     /** Same as the request id of the event that carries it. */
     readonly id: string,
-    readonly functionCall: FunctionCallContent & { readonly parsedArguments?: Record<string, unknown> },
+    functionCall: FunctionCallContent,
     /** The agent whose model called the tool. */
     readonly agentId: string,
     details: FunctionApprovalRequestDetails = {},
   ) {
+    this.functionCall = functionCall instanceof FunctionCall ? functionCall : new FunctionCall(functionCall);
     if (details.validatedArguments !== undefined) this.validatedArguments = details.validatedArguments;
     if (details.requestedBy !== undefined) this.requestedBy = details.requestedBy;
     if (details.requestedByName !== undefined) this.requestedByName = details.requestedByName;
@@ -80,9 +123,9 @@ export class FunctionApprovalRequest {
   /** The requester's display name when they asked (for cards only: never used to authorize). */
   readonly requestedByName?: string;
 
-  /** The parsed arguments (`{}` when they were not a JSON object). */
+  /** The parsed arguments (`{}` when they were not a JSON object); also `functionCall.parseArguments()`. */
   parseArguments(): Record<string, unknown> {
-    return this.functionCall.parsedArguments ?? {};
+    return this.functionCall.parseArguments() ?? {};
   }
 
   /** What an approver must see: the validated arguments, or the model's parsed ones for older requests. */
@@ -105,15 +148,23 @@ export class FunctionApprovalRequest {
   }
 }
 
+/** The name Baton used before 0.2; the same class. */
+export const FunctionApprovalRequest = FunctionApprovalRequestContent;
+export type FunctionApprovalRequest = FunctionApprovalRequestContent;
+
 export class FunctionApprovalResponse {
   readonly kind = 'function_approval_response' as const;
+  /** Plain data (never a class instance): the response is stored as it is. */
+  readonly functionCall: FunctionCallContent;
   constructor(
     readonly id: string,
     readonly approved: boolean,
-    readonly functionCall: FunctionCallContent,
+    functionCall: FunctionCallContent,
     readonly reason?: string,
     readonly decidedBy?: string,
-  ) {}
+  ) {
+    this.functionCall = functionCall instanceof FunctionCall ? functionCall.toContent() : functionCall;
+  }
 
   toContent(): FunctionApprovalResponseContent {
     const c: FunctionApprovalResponseContent = {
@@ -128,7 +179,7 @@ export class FunctionApprovalResponse {
   }
 }
 
-export type RequestData = HandoffAgentUserRequest | FunctionApprovalRequest;
+export type RequestData = HandoffAgentUserRequest | FunctionApprovalRequestContent;
 export type RequestResponse =
   | UserInputResponse
   | FunctionApprovalResponse

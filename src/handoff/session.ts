@@ -6,7 +6,7 @@ import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import type { CheckpointStorage, JsonObject, WorkflowCheckpoint } from '../store/checkpoint-storage.js';
 import { CheckpointCorruptError } from '../store/checkpoint-storage.js';
-import type { HandoffDefinition } from './builder.js';
+import type { HandoffDefinition } from './definition.js';
 import { CheckpointIncompatibleError } from './errors.js';
 import {
   type HeadState,

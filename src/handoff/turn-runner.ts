@@ -7,9 +7,9 @@
 import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
 import { addUsage, emptyUsage, type Usage, type UsageTotals } from '../agents/model.js';
-import type { HandoffDefinition } from './builder.js';
 import { splitAssistantMessage, visibleConversation } from './context.js';
 import { agentContext } from './context-window.js';
+import type { HandoffDefinition } from './definition.js';
 import {
   AgentResponseEvent,
   AgentRunUpdateEvent,

@@ -1,389 +1,75 @@
 /**
- * A handoff workflow bound to one conversation: `runStream` / `sendResponsesStreaming` and their
- * non-streaming twins, restore from checkpoints, and read-only views for chat channels.
+ * `HandoffWorkflow`: what `build()` returns. Stateless and shareable — built once, used by every conversation —
+ * it hands out one `ConversationRun` per conversation key (`forConversation`), which is what the
+ * ConversationDriver and the chat channels run.
+ *
+ * For the seed's single-conversation style (`workflow.runStream(...)`, then `workflow.sendResponsesStreaming(...)`)
+ * the run methods are also here: they use one default conversation, made at the first call (with a fresh id,
+ * generated then), exactly as MAF's workflow object holds one run.
  */
 import type { ChatAgent } from '../agents/agent.js';
-import type { ChatMessage, MessageInput } from '../agents/messages.js';
-import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
-import { LeaseLostError } from '../store/storage-errors.js';
-import type { HandoffDefinition, ReturnToContext } from './builder.js';
-import { visibleConversation } from './context.js';
-import {
-  CheckpointingNotConfiguredError,
-  CheckpointNotFoundError,
-  InvalidResponseError,
-  UnknownRequestError,
-  WorkflowBusyError,
-} from './errors.js';
-import {
-  type RequestInfoEvent,
-  type WorkflowEvent,
-  WorkflowFailedEvent,
-  WorkflowStatusEvent,
-} from './events.js';
-import {
-  type ConversationMessage,
-  FunctionApprovalResponse,
-  type ResponseMap,
-  withText,
-} from './requests.js';
-import { normalizeResponse, toUserInput } from './responses.js';
-import { WorkflowRunResult } from './run-result.js';
-import { ConversationSession, newId } from './session.js';
-import { type HeadState, HeadStateSchema } from './state.js';
-import { complete, driveAgents, pause, requestEvent, toolsRunThisTurn, turnUsage } from './turn-runner.js';
-
-export { WorkflowRunResult };
-
-export interface RestoreOptions {
-  checkpointId: string;
-  /** Needed by storages partitioned by conversation (DynamoDB); defaults to this workflow's conversation. */
-  conversationId?: string;
-  /** Restore, then answer these requests. */
-  responses?: ResponseMap;
-}
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  /**
-   * The conversation lease's fencing token (`Lease.token`): every commit of this run carries it, so a runner
-   * that was overtaken can never overwrite newer state (its commit throws `LeaseLostError`).
-   */
-  leaseToken?: number;
-}
+import type { MessageInput } from '../agents/messages.js';
+import { ConversationRun, type RestoreOptions, type RunOptions } from './conversation-run.js';
+import type { HandoffDefinition } from './definition.js';
+import type { RequestInfoEvent, WorkflowEvent } from './events.js';
+import type { ConversationMessage, ResponseMap } from './requests.js';
+import type { WorkflowRunResult } from './run-result.js';
 
 export class HandoffWorkflow {
-  private session?: ConversationSession;
-  private loading?: Promise<ConversationSession>;
-  private busy = false;
-  /** The options of the run in progress (its lease token and signal). */
-  private runOptions: RunOptions | undefined;
+  /** Only the seed-style methods below use it; `forConversation` never does. */
+  private defaultRun?: ConversationRun;
 
-  private conversation: string;
-  /** True when bound to a conversation by the caller (not a generated id). */
-  private bound: boolean;
-
-  constructor(
-    readonly definition: HandoffDefinition,
-    conversationId?: string,
-  ) {
-    this.conversation = conversationId ?? newId('conv');
-    this.bound = conversationId !== undefined;
-  }
+  constructor(readonly definition: HandoffDefinition) {}
 
   get name(): string {
     return this.definition.name;
-  }
-  /** The conversation this instance runs (a restore adopts the checkpoint's conversation). */
-  get conversationId(): string {
-    return this.conversation;
   }
   get agents(): ReadonlyMap<string, ChatAgent> {
     return this.definition.agents;
   }
 
-  /** The same workflow bound to another conversation (cheap: the definition is shared). */
-  forConversation(conversationId: string): HandoffWorkflow {
-    return new HandoffWorkflow(this.definition, conversationId);
+  /** The run of one conversation (cheap: the definition is shared; state is loaded from storage on use). */
+  forConversation(conversationId: string): ConversationRun {
+    return new ConversationRun(this.definition, conversationId);
   }
 
-  /**
-   * Starts or continues the conversation with user input, or restores a checkpoint (`{ checkpointId }`),
-   * re-emitting its pending requests. Input while a user-input request is pending answers it; input while only
-   * approvals are pending is recorded and the approvals stay pending.
-   */
+  /** The default conversation's id, made on first use (a seed-style run, or reading this), not at build(). */
+  get conversationId(): string {
+    return this.conversation().conversationId;
+  }
+
+  /** Seed style: starts or continues the default conversation (see `ConversationRun.runStream`). */
   runStream(input: MessageInput | RestoreOptions, options: RunOptions = {}): AsyncGenerator<WorkflowEvent> {
-    if (isRestore(input)) return this.exclusive(() => this.restore(input, options), options);
-    return this.exclusive(() => this.continueWith(toUserInput(input), options), options);
+    return this.conversation().runStream(input, options);
   }
 
-  /** Answers pending requests: `{ [requestId]: response }`. Unknown or answered ids throw and change nothing. */
+  /** Seed style: answers pending requests of the default conversation. */
   sendResponsesStreaming(responses: ResponseMap, options: RunOptions = {}): AsyncGenerator<WorkflowEvent> {
-    return this.exclusive(() => this.respond(responses, options), options);
+    return this.conversation().sendResponsesStreaming(responses, options);
   }
 
-  async run(input: MessageInput | RestoreOptions, options: RunOptions = {}): Promise<WorkflowRunResult> {
-    return this.collect(this.runStream(input, options));
+  run(input: MessageInput | RestoreOptions, options: RunOptions = {}): Promise<WorkflowRunResult> {
+    return this.conversation().run(input, options);
   }
 
-  async sendResponses(responses: ResponseMap, options: RunOptions = {}): Promise<WorkflowRunResult> {
-    return this.collect(this.sendResponsesStreaming(responses, options));
+  sendResponses(responses: ResponseMap, options: RunOptions = {}): Promise<WorkflowRunResult> {
+    return this.conversation().sendResponses(responses, options);
   }
 
-  /** Pending requests of this conversation (loads it from storage if needed). */
-  async getPendingRequests(): Promise<RequestInfoEvent[]> {
-    const s = await this.load();
-    return s.head.pendingRequests.map((r) => requestEvent(r, s.transcript));
+  getPendingRequests(): Promise<RequestInfoEvent[]> {
+    return this.conversation().getPendingRequests();
   }
 
-  /** The conversation people see: user and agent messages, no tool traffic. */
-  async getConversation(): Promise<ConversationMessage[]> {
-    return visibleConversation((await this.load()).transcript);
+  getConversation(): Promise<ConversationMessage[]> {
+    return this.conversation().getConversation();
   }
 
-  /** Status, active agent and checkpoint of this conversation. */
-  async getStatus(): Promise<{
-    status: HeadState['status'];
-    activeAgent: string;
-    checkpointId: string | null;
-  }> {
-    const s = await this.load();
-    return { status: s.head.status, activeAgent: s.head.activeAgent, checkpointId: s.checkpointId };
+  getStatus(): ReturnType<ConversationRun['getStatus']> {
+    return this.conversation().getStatus();
   }
 
-  private async collect(stream: AsyncGenerator<WorkflowEvent>): Promise<WorkflowRunResult> {
-    const events: WorkflowEvent[] = [];
-    for await (const e of stream) events.push(e);
-    return new WorkflowRunResult(events, await this.getPendingRequests());
+  private conversation(): ConversationRun {
+    this.defaultRun ??= new ConversationRun(this.definition);
+    return this.defaultRun;
   }
-
-  private async *exclusive(
-    body: () => AsyncGenerator<WorkflowEvent>,
-    options: RunOptions,
-  ): AsyncGenerator<WorkflowEvent> {
-    if (this.busy) throw new WorkflowBusyError(this.conversation);
-    this.busy = true;
-    this.runOptions = options;
-    try {
-      yield* body();
-    } catch (error) {
-      // Whatever failed may have left uncommitted changes in memory: with storage, reload next time.
-      if (this.definition.storage) this.session = undefined;
-      throw error;
-    } finally {
-      this.busy = false;
-      this.runOptions = undefined;
-    }
-  }
-
-  private load(): Promise<ConversationSession> {
-    if (this.session) return Promise.resolve(this.session);
-    // Concurrent readers (a UI polling getStatus during a run) must share one session, not race to replace it.
-    this.loading ??= (async () => {
-      const storage = this.definition.storage;
-      const latest = storage ? await storage.getLatest({ conversationId: this.conversation }) : undefined;
-      this.session = latest
-        ? ConversationSession.fromCheckpoint(this.definition, latest)
-        : ConversationSession.create(this.definition, this.conversation);
-      return this.session;
-    })().finally(() => {
-      this.loading = undefined;
-    });
-    return this.loading;
-  }
-
-  private async *continueWith(input: ChatMessage[], options: RunOptions): AsyncGenerator<WorkflowEvent> {
-    const session = await this.load();
-    session.leaseToken = options.leaseToken;
-    const head = session.head;
-    // A message whose id is already in the transcript was recorded by an earlier attempt of this turn (a
-    // retry after a lost race): never append it twice; finish its turn only if no one else has.
-    const known = new Set(input.flatMap((m) => (m.messageId ? [m.messageId] : [])));
-    const recorded = new Set(
-      session.transcript.flatMap((m) => (m.messageId && known.has(m.messageId) ? [m.messageId] : [])),
-    );
-    const messages = input.filter((m) => !m.messageId || !recorded.has(m.messageId));
-    if (messages.length === 0 && input.length > 0) {
-      if (head.status === 'running' || head.status === 'failed') {
-        yield* this.drive(session, options, false);
-      } else {
-        for (const r of head.pendingRequests) yield requestEvent(r, session.transcript);
-        yield new WorkflowStatusEvent(head.pendingRequests.length ? 'idle_with_pending_requests' : 'idle');
-      }
-      return;
-    }
-    const userRequest = head.pendingRequests.find((r) => r.kind === 'user_input');
-    if (userRequest) {
-      yield* this.respond({ [userRequest.requestId]: messages }, options);
-      return;
-    }
-    if (head.pendingRequests.length > 0) {
-      // Only approvals are pending: keep what the user said; the agent reads it once the tools have results.
-      for (const m of messages) session.append(m);
-      yield* this.guard(session, async function* () {
-        await session.commit(this.definition.storage);
-        for (const r of head.pendingRequests) yield requestEvent(r, session.transcript);
-        yield new WorkflowStatusEvent('idle_with_pending_requests');
-      });
-      return;
-    }
-    if (head.status === 'completed') {
-      head.activeAgent = this.definition.startAgent;
-      head.autonomousTurns = {};
-    }
-    for (const m of messages) session.append(m);
-    this.resetTurn(session);
-    yield* this.drive(session, options, true);
-  }
-
-  private async *respond(responses: ResponseMap, options: RunOptions): AsyncGenerator<WorkflowEvent> {
-    const session = await this.load();
-    session.leaseToken = options.leaseToken;
-    const head = session.head;
-    const pendingIds = head.pendingRequests.map((r) => r.requestId);
-    // Validate everything — ids, shapes, routing — before changing anything.
-    const plan = Object.entries(responses).map(([id, response]) => {
-      const request = head.pendingRequests.find((r) => r.requestId === id);
-      if (!request) throw new UnknownRequestError(id, this.conversation, pendingIds);
-      return { request, response: normalizeResponse(request, response) };
-    });
-    if (plan.length === 0) throw new InvalidResponseError('sendResponses needs at least one response.');
-    if (session.forked && plan.some((p) => p.response instanceof FunctionApprovalResponse)) {
-      await this.assertStillPendingOnLatest(plan.map((p) => p.request.requestId));
-    }
-    let routeTo: string | undefined;
-    for (const { request, response } of plan) {
-      if (Array.isArray(response) && response.length > 0)
-        routeTo = this.route(request.agentId, session, response);
-    }
-
-    // A person's response starts a new turn: its usage counts from zero even if no model runs (end, still pending).
-    delete head.turn.usage;
-    let approvalsFrom: string | undefined;
-    for (const { request, response } of plan) {
-      head.pendingRequests = head.pendingRequests.filter((r) => r.requestId !== request.requestId);
-      if (response instanceof FunctionApprovalResponse) {
-        session.append({
-          role: 'user',
-          visibleTo: request.agentId,
-          synthetic: 'approval_response',
-          contents: [response.toContent()],
-        });
-        approvalsFrom = request.agentId;
-      } else if (response.length === 0) {
-        yield* this.guard(session, () => complete({ def: this.definition, session }));
-        return;
-      } else {
-        for (const m of response) session.append(m);
-      }
-    }
-    if (head.pendingRequests.length > 0) {
-      yield* this.guard(session, () => pause({ def: this.definition, session }, []));
-      return;
-    }
-    // An agent waiting on approvals must finish its tool calls before anyone else speaks.
-    head.activeAgent = approvalsFrom ?? routeTo ?? head.activeAgent;
-    this.resetTurn(session);
-    yield* this.drive(session, options, true);
-  }
-
-  private async *restore(input: RestoreOptions, options: RunOptions): AsyncGenerator<WorkflowEvent> {
-    const storage = this.definition.storage;
-    if (!storage) throw new CheckpointingNotConfiguredError();
-    const conversationId = input.conversationId ?? (this.bound ? this.conversation : undefined);
-    const checkpoint = await storage.load(input.checkpointId, conversationId);
-    if (!checkpoint) throw new CheckpointNotFoundError(input.checkpointId);
-    const session = ConversationSession.fromCheckpoint(this.definition, checkpoint);
-    session.leaseToken = options.leaseToken;
-    const pendingIds = session.head.pendingRequests.map((r) => r.requestId);
-    for (const id of Object.keys(input.responses ?? {})) {
-      if (!pendingIds.includes(id)) throw new UnknownRequestError(id, session.conversationId, pendingIds);
-    }
-    this.session = session;
-    this.conversation = session.conversationId;
-    this.bound = true;
-    const answered = new Set(Object.keys(input.responses ?? {}));
-    for (const r of session.head.pendingRequests) {
-      if (!answered.has(r.requestId)) yield requestEvent(r, session.transcript);
-    }
-    if (input.responses) {
-      yield* this.respond(input.responses, options);
-    } else if (
-      (session.head.status === 'running' || session.head.status === 'failed') &&
-      session.head.pendingRequests.length === 0
-    ) {
-      // A crash (or a failure) mid-turn: continue the turn where it stopped.
-      yield* this.drive(session, options, false);
-    } else {
-      yield new WorkflowStatusEvent(
-        session.head.pendingRequests.length ? 'idle_with_pending_requests' : 'idle',
-      );
-    }
-  }
-
-  private route(askingAgent: string, session: ConversationSession, reply: readonly ChatMessage[]): string {
-    const rule = this.definition.returnTo;
-    if (rule === 'previous') return askingAgent;
-    if (rule === 'start') return this.definition.startAgent;
-    const context: ReturnToContext = {
-      previousAgent: askingAgent,
-      startAgent: this.definition.startAgent,
-      conversation: [...visibleConversation(session.transcript), ...reply.map(withText)],
-    };
-    const chosen = rule(context);
-    const name = typeof chosen === 'string' ? chosen : chosen.name;
-    if (!this.definition.agents.has(name)) {
-      throw new InvalidResponseError(`withReturnTo chose "${name}", which is not a participant.`);
-    }
-    return name;
-  }
-
-  /** An approval settled on the conversation's newer branch must not run again on an older one. */
-  private async assertStillPendingOnLatest(requestIds: readonly string[]): Promise<void> {
-    const latest = await this.definition.storage?.getLatest({ conversationId: this.conversation });
-    const parsed = latest ? HeadStateSchema.safeParse(latest.state) : undefined;
-    const pending = parsed?.success ? parsed.data.pendingRequests.map((r) => r.requestId) : [];
-    for (const id of requestIds) {
-      if (!pending.includes(id)) throw new UnknownRequestError(id, this.conversation, pending);
-    }
-  }
-
-  private resetTurn(session: ConversationSession): void {
-    session.head.turn = { handoffs: 0, modelCalls: 0, trail: [] };
-    delete session.head.lastError;
-  }
-
-  private async *drive(
-    session: ConversationSession,
-    options: RunOptions,
-    commitFirst: boolean,
-  ): AsyncGenerator<WorkflowEvent> {
-    const ctx = { def: this.definition, session, ...(options.signal ? { signal: options.signal } : {}) };
-    yield* this.guard(session, async function* () {
-      session.head.status = 'running';
-      // The user's words are durable before any model is called: a crash mid-turn loses nothing.
-      if (commitFirst) await session.commit(ctx.def.storage);
-      yield* driveAgents(ctx);
-    });
-  }
-
-  /** Failures become events, the state is kept, and the error is re-thrown (as MAF does). */
-  private async *guard(
-    session: ConversationSession,
-    body: (this: HandoffWorkflow) => AsyncGenerator<WorkflowEvent>,
-  ): AsyncGenerator<WorkflowEvent> {
-    try {
-      yield* body.call(this);
-    } catch (error) {
-      if (
-        error instanceof ConcurrentUpdateError ||
-        error instanceof LeaseLostError ||
-        this.runOptions?.signal?.reason instanceof LeaseLostError
-      ) {
-        // Our in-memory state is stale, or another runner owns the conversation now: record nothing, and the
-        // next call reloads from storage.
-        this.session = undefined;
-        throw error;
-      }
-      const err = error instanceof Error ? error : new Error(String(error));
-      session.head.status = 'failed';
-      session.head.lastError = { name: err.name, message: err.message };
-      try {
-        await session.commit(this.definition.storage);
-      } catch {
-        this.session = undefined;
-      }
-      yield new WorkflowFailedEvent(
-        { name: err.name, message: err.message },
-        session.head.activeAgent,
-        toolsRunThisTurn(session.transcript),
-      );
-      yield new WorkflowStatusEvent('failed', turnUsage(session.head));
-      throw err;
-    }
-  }
-}
-
-function isRestore(input: MessageInput | RestoreOptions): input is RestoreOptions {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) && 'checkpointId' in input;
 }

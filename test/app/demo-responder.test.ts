@@ -8,8 +8,8 @@ import { createCustomerSupportWorkflow } from '../../examples/customer-support.j
 import { OpenAIChatModel } from '../../src/agents/models/openai.js';
 import { createDemoResponder } from '../../src/app/demo-responder.js';
 import { BARE_MENTION_PROMPT } from '../../src/channels/bare-mention.js';
+import type { ConversationRun } from '../../src/handoff/conversation-run.js';
 import type { WorkflowEvent } from '../../src/handoff/events.js';
-import type { HandoffWorkflow } from '../../src/handoff/workflow.js';
 import { InMemoryCheckpointStorage } from '../../src/store/memory.js';
 import {
   type RecordedRequest,
@@ -150,7 +150,7 @@ describe('offline demo responder (whole conversations through the workflow)', ()
   /** One conversation of the customer-support bot on the demo model; each call returns that turn's events. */
   function conversation() {
     const model = new OpenAIChatModel({ model: 'demo', baseURL: server.baseURL, apiKey: 'x', maxRetries: 0 });
-    const workflow: HandoffWorkflow = createCustomerSupportWorkflow({
+    const workflow: ConversationRun = createCustomerSupportWorkflow({
       model,
       storage: new InMemoryCheckpointStorage(),
     }).forConversation(`c-${Math.random()}`);

@@ -194,7 +194,7 @@ export async function runKillRound(world: World, options: KillRoundOptions): Pro
 }
 
 interface EvaluateInput {
-  workflow: ReturnType<typeof storedWorkflow>['workflow'];
+  workflow: ReturnType<ReturnType<typeof storedWorkflow>['workflow']['forConversation']>;
   order: string;
   ledger: LedgerEntry[];
   shown: FakeMessage[];

@@ -126,6 +126,7 @@ export function storedWorkflow(world: World, table: string, fileStore?: string) 
     modelId: 'unused',
     stream: refuse,
     complete: async () => refuse(),
+    createAgent: refuse,
   };
   const workflow = createWorkflow({ model: unusedModel, storage });
   return { workflow, storage, close: () => client.destroy() };

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCustomerSupportWorkflow } from '../../examples/customer-support.js';
+import { ChatAgent } from '../../src/agents/agent.js';
 import type { ChatModel, ChatModelRequest } from '../../src/agents/model.js';
 import { parseCases } from '../../src/eval/cases.js';
 import { evaluate } from '../../src/eval/evaluate.js';
@@ -136,6 +137,9 @@ describe('evaluate', () => {
     const counted = (model: ChatModel): ChatModel => ({
       modelId: model.modelId,
       complete: (request: ChatModelRequest) => model.complete(request),
+      createAgent(options) {
+        return new ChatAgent({ ...options, model: this });
+      },
       async *stream(request: ChatModelRequest) {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);

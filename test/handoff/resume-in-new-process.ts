@@ -5,11 +5,7 @@
  */
 import { createCustomerSupportWorkflow } from '../../examples/customer-support.js';
 import { OpenAIChatModel } from '../../src/agents/models/openai.js';
-import {
-  FunctionApprovalRequest,
-  HandoffAgentUserRequest,
-  type RequestInfoEvent,
-} from '../../src/handoff/index.js';
+import { FunctionApprovalRequest, HandoffAgentUserRequest, type RequestInfoEvent } from '../../src/index.js';
 import { FileCheckpointStorage } from '../../src/store/file.js';
 
 const [storagePath, baseURL] = process.argv.slice(2);

@@ -10,10 +10,14 @@ import { createCustomerSupportAgents } from '../../examples/customer-support.js'
 import { createHomeworkWorkflow } from '../../examples/homework-tutors.js';
 import {
   AgentRunUpdateEvent,
+  AgentWorkflowBuilder,
+  type ChatModel,
   FileCheckpointStorage,
   FunctionApprovalRequest,
+  FunctionApprovalRequestContent,
   HandoffAgentUserRequest,
   HandoffBuilder,
+  HandoffConfigurationError,
   type RequestInfoEvent,
   type RequestResponse,
   WorkflowOutputEvent,
@@ -24,6 +28,30 @@ import { handoff, systemPrompt } from './fixtures.js';
 const s = useScriptedServer();
 
 describe('seed snippets', () => {
+  it('C#: AgentWorkflowBuilder infers the participants from the start agent and the edges', () => {
+    const model: ChatModel = s.model();
+    const [triage, math, history, stray] = ['triage_agent', 'math_tutor', 'history_tutor', 'stray'].map(
+      (name) => model.createAgent({ name, instructions: `You are ${name}.` }),
+    );
+    const workflow = AgentWorkflowBuilder.startHandoffWith(triage!)
+      .withHandoffs(triage!, [math!, history!])
+      .withHandoff(math!, triage!)
+      .build();
+    expect([...workflow.agents.keys()]).toEqual(['triage_agent', 'math_tutor', 'history_tutor']);
+    expect(workflow.definition.startAgent).toBe('triage_agent');
+    expect(workflow.definition.handoffs.get('triage_agent')!.map((h) => h.target)).toEqual([
+      'math_tutor',
+      'history_tutor',
+    ]);
+    expect(workflow.definition.handoffs.get('history_tutor')).toEqual([]);
+    expect(workflow.agents.has(stray!.name)).toBe(false);
+    // A different agent under a name already used is refused at once, not silently replaced.
+    const impostor = model.createAgent({ name: 'math_tutor', instructions: 'Something else.' });
+    expect(() =>
+      AgentWorkflowBuilder.startHandoffWith(triage!).withHandoffs(triage!, [math!, impostor]),
+    ).toThrow(HandoffConfigurationError);
+  });
+
   it('C#: homework tutors route each question to the right specialist over several turns', async () => {
     const workflow = createHomeworkWorkflow(s.model());
     const transcript: string[] = [];
@@ -184,10 +212,12 @@ describe('seed snippets', () => {
       }
       const responses: Record<string, RequestResponse> = {};
       for (const req of restoredRequests) {
-        if (req.data instanceof FunctionApprovalRequest) {
-          const func = req.data.functionCall;
-          expect(func.name).toBe('process_refund');
-          expect(req.data.parseArguments()).toEqual({ order_number: '12345' });
+        if (req.data instanceof FunctionApprovalRequestContent) {
+          const funcCall = req.data.functionCall;
+          const args = funcCall.parseArguments() ?? {};
+          expect(funcCall.name).toBe('process_refund');
+          expect(args).toEqual({ order_number: '12345' });
+          expect(req.data).toBeInstanceOf(FunctionApprovalRequest); // the old name still works
           responses[req.requestId] = req.data.createResponse({ approved: true });
         } else if (req.data instanceof HandoffAgentUserRequest) {
           responses[req.requestId] = HandoffAgentUserRequest.createResponse(

@@ -6,7 +6,12 @@ import { CheckpointCorruptError } from '../../src/store/checkpoint-storage.js';
 import type { CheckpointWriteMetrics } from '../../src/store/dynamodb/dynamodb-checkpoint-storage.js';
 import { DynamoDBCheckpointStorage } from '../../src/store/dynamodb/dynamodb-checkpoint-storage.js';
 import type { LargePayloadStore } from '../../src/store/dynamodb/large-payload-store.js';
-import { message, newConversationId, saveChain, writeOf } from './conformance.js';
+import {
+  message,
+  newConversationId,
+  saveChain,
+  writeOf,
+} from '../../src/testing/storage/checkpoint-storage-conformance.js';
 import { useDynalite } from './dynalite-harness.js';
 
 const harness = useDynalite();

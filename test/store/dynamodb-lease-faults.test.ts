@@ -8,7 +8,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDBClient } from '../../src/store/dynamodb/client.js';
 import { DynamoDBCheckpointStorage } from '../../src/store/dynamodb/dynamodb-checkpoint-storage.js';
 import { LeaseLostError } from '../../src/store/storage-errors.js';
-import { message, newConversationId, writeOf } from './conformance.js';
+import {
+  message,
+  newConversationId,
+  writeOf,
+} from '../../src/testing/storage/checkpoint-storage-conformance.js';
 import { useDynalite } from './dynalite-harness.js';
 import type { Fault, FaultProxy } from './fault-proxy.js';
 import { startFaultProxy } from './fault-proxy.js';

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrentUpdateError } from '../../src/store/checkpoint-storage.js';
 import { createDynamoDBClient } from '../../src/store/dynamodb/client.js';
 import { DynamoDBCheckpointStorage } from '../../src/store/dynamodb/dynamodb-checkpoint-storage.js';
-import { message, newConversationId, saveChain, writeOf } from './conformance.js';
+import {
+  message,
+  newConversationId,
+  saveChain,
+  writeOf,
+} from '../../src/testing/storage/checkpoint-storage-conformance.js';
 import { useDynalite } from './dynalite-harness.js';
 import type { FaultProxy } from './fault-proxy.js';
 import { startFaultProxy } from './fault-proxy.js';

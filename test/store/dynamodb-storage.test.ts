@@ -15,9 +15,15 @@ import { DynamoDBCheckpointStorage } from '../../src/store/dynamodb/dynamodb-che
 import { startEmbeddedDynamo } from '../../src/store/dynamodb/embedded-dynamo.js';
 import { checkpointTableDefinition, ensureTable } from '../../src/store/dynamodb/table.js';
 import { InvalidCheckpointWriteError } from '../../src/store/storage-errors.js';
-import { describeCheckpointStorage, message, newConversationId, saveChain, writeOf } from './conformance.js';
+import {
+  describeCheckpointStorage,
+  message,
+  newConversationId,
+  saveChain,
+  writeOf,
+} from '../../src/testing/storage/checkpoint-storage-conformance.js';
+import { describeLeaseStore } from '../../src/testing/storage/lease-conformance.js';
 import { useDynalite } from './dynalite-harness.js';
-import { describeLeaseStore } from './lease-conformance.js';
 
 const harness = useDynalite();
 let sharedTable: Promise<string> | undefined;

@@ -13,7 +13,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentUpdateError } from '../../src/store/checkpoint-storage.js';
 import { FileCheckpointStorage } from '../../src/store/file.js';
-import { message, newConversationId, writeOf } from './conformance.js';
+import {
+  message,
+  newConversationId,
+  writeOf,
+} from '../../src/testing/storage/checkpoint-storage-conformance.js';
 
 const writer = join(import.meta.dirname, 'fixtures/file-writer.ts');
 let root: string;

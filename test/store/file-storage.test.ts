@@ -6,8 +6,14 @@ import { createCheckpointId } from '../../src/store/checkpoint-id.js';
 import { CheckpointCorruptError, ConcurrentUpdateError } from '../../src/store/checkpoint-storage.js';
 import { FileCheckpointStorage } from '../../src/store/file.js';
 import { InvalidCheckpointIdError } from '../../src/store/storage-errors.js';
-import { describeCheckpointStorage, message, newConversationId, saveChain, writeOf } from './conformance.js';
-import { describeLeaseStore } from './lease-conformance.js';
+import {
+  describeCheckpointStorage,
+  message,
+  newConversationId,
+  saveChain,
+  writeOf,
+} from '../../src/testing/storage/checkpoint-storage-conformance.js';
+import { describeLeaseStore } from '../../src/testing/storage/lease-conformance.js';
 
 let root: string;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { DynamoDBCheckpointStorage } from '../../src/store/dynamodb/dynamodb-checkpoint-storage.js';
 import { InMemoryIdempotencyStore } from '../../src/store/idempotency.js';
+import { describeIdempotencyStore } from '../../src/testing/storage/idempotency-conformance.js';
 import { useDynalite } from './dynalite-harness.js';
-import { describeIdempotencyStore } from './idempotency-conformance.js';
 
 const harness = useDynalite();
 let table: Promise<string> | undefined;

@@ -3,9 +3,9 @@
  * collects the markers (handoffs, decisions, notices, the end) to persist with the thread when the turn ends.
  */
 
+import type { ConversationRun } from '../../handoff/conversation-run.js';
 import { type ToolRun, toolsRunNotice, type WorkflowEvent } from '../../handoff/events.js';
 import { FunctionApprovalRequest } from '../../handoff/requests.js';
-import type { HandoffWorkflow } from '../../handoff/workflow.js';
 import type { TurnSink } from '../conversation-driver.js';
 import type { PlacedMark } from './thread-index.js';
 import type { StreamEvent } from './view-types.js';
@@ -21,7 +21,7 @@ export class PlaygroundTurn implements TurnSink {
 
   constructor(
     private readonly threadId: string,
-    private readonly conversation: HandoffWorkflow,
+    private readonly conversation: ConversationRun,
     private readonly emit: (event: StreamEvent) => void,
     /** Set for approval clicks: announced once the driver starts settling it. */
     private readonly decision?: { requestId: string; approved: boolean },

@@ -22,18 +22,22 @@
  * update lost or never happened are ignored as orphans (and removed at once when the loss is certain,
  * otherwise by TTL).
  */
-export { DynamoDBIdempotencyStore, type DynamoDBIdempotencyStoreOptions } from './claims.js';
-export { createDynamoDBClient, DEFAULT_MAX_ATTEMPTS } from './client.js';
+// Checkpoint storage on one table: leases, the turn inbox and the interrupted index ride on the head item.
 export {
   type CheckpointWriteMetrics,
   DEFAULT_TTL_SECONDS,
   DynamoDBCheckpointStorage,
   type DynamoDBCheckpointStorageOptions,
 } from './dynamodb-checkpoint-storage.js';
-export { type EmbeddedDynamo, type EmbeddedDynamoOptions, startEmbeddedDynamo } from './embedded-dynamo.js';
-export { DynamoDBKeyValueStore, type DynamoDBKeyValueStoreOptions } from './key-value.js';
 export type { LargePayloadStore } from './large-payload-store.js';
 export { CHUNK_BYTES, GZIP_MIN_BYTES, MAX_INLINE_BYTES } from './payload-codec.js';
+
+// Idempotency claims and small records (Slack installs, Teams conversation references) on the same table.
+export { DynamoDBIdempotencyStore, type DynamoDBIdempotencyStoreOptions } from './claims.js';
+export { DynamoDBKeyValueStore, type DynamoDBKeyValueStoreOptions } from './key-value.js';
+
+// The table and its client: key schema, creation for local endpoints, retries.
+export { createDynamoDBClient, DEFAULT_MAX_ATTEMPTS } from './client.js';
 export {
   CHECKPOINT_TTL_ATTRIBUTE,
   checkpointTableDefinition,
@@ -43,3 +47,6 @@ export {
   INTERRUPTED_INDEX,
   INTERRUPTED_SHARD_ATTRIBUTE,
 } from './table.js';
+
+// DynamoDB without AWS: dynalite in-process, data on disk (what `npm start` uses when DYNAMODB_TABLE is unset).
+export { type EmbeddedDynamo, type EmbeddedDynamoOptions, startEmbeddedDynamo } from './embedded-dynamo.js';

@@ -1,6 +1,6 @@
 /** The claim semantics every IdempotencyStore shares; run against memory and DynamoDB. */
 import { describe, expect, it } from 'vitest';
-import type { IdempotencyStore } from '../../src/store/idempotency.js';
+import type { IdempotencyStore } from '../../store/idempotency.js';
 
 /** `make` receives the clock the store must use (milliseconds since the epoch). */
 export function describeIdempotencyStore(

@@ -1,11 +1,11 @@
 /** The lease, inbox and fencing behaviour every backend shares; run against memory, file and DynamoDB. */
 import { describe, expect, it } from 'vitest';
-import type { CheckpointStorage } from '../../src/store/checkpoint-storage.js';
-import { ConcurrentUpdateError } from '../../src/store/checkpoint-storage.js';
-import type { TurnInbox } from '../../src/store/inbox.js';
-import type { LeaseStore } from '../../src/store/lease.js';
-import { LeaseLostError, UnknownDeliveryError } from '../../src/store/storage-errors.js';
-import { message, newConversationId, saveChain, writeOf } from './conformance.js';
+import type { CheckpointStorage } from '../../store/checkpoint-storage.js';
+import { ConcurrentUpdateError } from '../../store/checkpoint-storage.js';
+import type { TurnInbox } from '../../store/inbox.js';
+import type { LeaseStore } from '../../store/lease.js';
+import { LeaseLostError, UnknownDeliveryError } from '../../store/storage-errors.js';
+import { message, newConversationId, saveChain, writeOf } from './checkpoint-storage-conformance.js';
 
 export type DurableStore = CheckpointStorage & LeaseStore & TurnInbox;
 

@@ -1,19 +1,19 @@
 /** The behaviour every CheckpointStorage backend must share; each backend's test file runs it. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createCheckpointId } from '../../src/store/checkpoint-id.js';
+import { createCheckpointId } from '../../store/checkpoint-id.js';
 import type {
   CheckpointInfo,
   CheckpointStorage,
   CheckpointWrite,
   JsonObject,
-} from '../../src/store/checkpoint-storage.js';
-import { ConcurrentUpdateError } from '../../src/store/checkpoint-storage.js';
+} from '../../store/checkpoint-storage.js';
+import { ConcurrentUpdateError } from '../../store/checkpoint-storage.js';
 import {
   ConversationIdRequiredError,
   DuplicateCheckpointIdError,
   InvalidCheckpointIdError,
   UnknownParentCheckpointError,
-} from '../../src/store/storage-errors.js';
+} from '../../store/storage-errors.js';
 
 export interface ConformanceOptions {
   /** The backend needs a conversation id for reads (DynamoDB): cross-conversation queries must throw. */
@@ -216,9 +216,18 @@ export function describeCheckpointStorage(
           ConversationIdRequiredError,
         );
         await expect(storage.getLatest()).rejects.toBeInstanceOf(ConversationIdRequiredError);
+        // The seed's `storage.list_checkpoints()` with no arguments: a typed error naming what is missing.
+        await expect(storage.listCheckpoints()).rejects.toMatchObject({
+          code: 'BATON_CONVERSATION_ID_REQUIRED',
+          message: expect.stringMatching(/listCheckpoints\(\) needs the conversation id.*conversationId/),
+        });
         await expect(storage.load(a1.checkpointId)).rejects.toBeInstanceOf(ConversationIdRequiredError);
         await expect(storage.delete(a1.checkpointId)).rejects.toBeInstanceOf(ConversationIdRequiredError);
       } else {
+        // The seed's `storage.list_checkpoints()` with no arguments: every conversation's checkpoints.
+        expect((await storage.listCheckpoints()).map((i) => i.checkpointId)).toEqual(
+          expect.arrayContaining([a1.checkpointId, a2.checkpointId, b1.checkpointId]),
+        );
         const billingEverywhere = await storage.listCheckpoints({ workflowName: 'billing' });
         expect(billingEverywhere.map((i) => i.checkpointId).sort()).toEqual(
           [a2.checkpointId, b1.checkpointId].sort(),

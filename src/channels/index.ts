@@ -1,3 +1,0 @@
-export * from './channel.js';
-export * from './conversation-driver.js';
-export * from './logger.js';
