@@ -2,9 +2,13 @@
  * The run loop: run the active agent, record what it said, then follow its decision — hand off, ask the user,
  * wait for an approval, continue autonomously, or end. State is committed after every step.
  */
+import type { Context } from '@opentelemetry/api';
 import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
 import { addUsage, emptyUsage, type Usage, type UsageTotals } from '../agents/model.js';
+import { traceAgentRun } from '../telemetry/calls.js';
+import { recordPendingApprovals } from '../telemetry/metrics.js';
+import { recordHandoffSpan, startAgentSpan } from '../telemetry/spans.js';
 import type { HandoffDefinition } from './builder.js';
 import { splitAssistantMessage, visibleConversation } from './context.js';
 import { agentContext } from './context-window.js';
@@ -30,6 +34,8 @@ export interface RunContext {
   readonly def: HandoffDefinition;
   readonly session: ConversationSession;
   readonly signal?: AbortSignal;
+  /** The turn's OpenTelemetry context: agent, model, tool and handoff spans go under it. */
+  readonly trace?: Context;
 }
 
 /** Runs agents until the workflow needs a person or ends. */
@@ -51,7 +57,9 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
     const targets = def.handoffs.get(agent.name) ?? [];
     const externalTools = targets.map((t) => handoffToolDefinition(def.agents.get(t.target)!, t.description));
     const responseIds: string[] = [];
-    const run = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
+    const agentSpan = startAgentSpan(ctx.trace, agent, session.conversationId);
+    const agentRun = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
+      traceContext: agentSpan.context,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       conversationId: session.conversationId,
       ...(externalTools.length && def.handoffInstructions
@@ -74,6 +82,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
         await session.commit(def.storage);
       },
     });
+    const run = traceAgentRun(agentSpan, agentRun);
     let result: AgentRunResult;
     while (true) {
       const next = await run.next();
@@ -119,6 +128,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
           createdAt: new Date().toISOString(),
           functionCall: r.functionCall,
         }));
+        recordPendingApprovals(def.name, pending.length);
         yield* pause(ctx, pending);
         return;
       }
@@ -224,6 +234,7 @@ async function* handOff(
   head.turn.trail = trail;
   head.autonomousTurns[source.name] = 0;
   await session.commit(def.storage);
+  recordHandoffSpan(ctx.trace, source.name, target, reason);
   yield new HandoffEvent(source.name, target, reason);
   return 'handed_off';
 }
