@@ -12,12 +12,29 @@ import {
   tool,
 } from '../src/index.js';
 
+/**
+ * A stand-in for a payment provider's refund API. Real ones (Stripe's `Idempotency-Key`, Adyen's
+ * `Idempotency-Key`, PayPal's `PayPal-Request-Id`) behave like this: a repeated key returns the first
+ * result instead of refunding again.
+ */
+const refundsByKey = new Map<string, string>();
+function refundOnce(idempotencyKey: string, orderNumber: string): string {
+  let receipt = refundsByKey.get(idempotencyKey);
+  if (receipt === undefined) {
+    receipt = `Refund processed successfully for order ${orderNumber}.`;
+    refundsByKey.set(idempotencyKey, receipt);
+  }
+  return receipt;
+}
+
 export const processRefund = tool({
   name: 'process_refund',
   description: 'Process a refund for a given order number.',
   parameters: z.object({ order_number: z.string().describe('Order number to process refund for') }),
   approvalMode: 'always_require',
-  execute: ({ order_number }) => `Refund processed successfully for order ${order_number}.`,
+  // Safe to re-run after a crash: the provider refunds once per key, and Baton's key is stable per call.
+  idempotent: true,
+  execute: ({ order_number }, { idempotencyKey }) => refundOnce(idempotencyKey, order_number),
 });
 
 export const checkOrderStatus = tool({

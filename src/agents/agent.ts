@@ -16,7 +16,7 @@ import {
   messageText,
   toMessages,
 } from './messages.js';
-import type { ChatModel, ChatModelRequest, ChatModelResponse, Usage } from './model.js';
+import type { ChatModel, ChatModelRequest, ChatModelResponse, FinishReason, Usage } from './model.js';
 import { type FunctionTool, TOOL_NAME_PATTERN, type ToolDefinition, ToolDefinitionError } from './tool.js';
 
 /** How chat channels show an agent. */
@@ -52,10 +52,18 @@ export interface AgentRunOptions {
   parallelToolCalls?: boolean;
   /** Model calls this run may make (the caller's remaining budget). */
   maxModelCalls?: number;
-  /** Approved calls whose execution began before an interruption: they are never run a second time. */
+  /**
+   * Calls whose execution began before an interruption and have no recorded result: an idempotent tool is
+   * run again (same idempotency key); any other is reported to the model as "outcome unknown".
+   */
   startedCallIds?: ReadonlySet<string>;
   /** Called before approved calls run, so the caller can durably record that they started. */
   beforeApprovedExecution?: (callIds: readonly string[]) => Promise<void>;
+  /**
+   * Called before any tool calls run (approved or not), so the caller can durably record the calls and that
+   * they started (a journal entry per call) before their effects happen.
+   */
+  beforeExecution?: (callIds: readonly string[]) => Promise<void>;
   /** Stream the model's output (default true). */
   stream?: boolean;
   /** OpenTelemetry context whose span parents this run's `chat` and `execute_tool` spans. */
@@ -86,6 +94,8 @@ export interface AgentRunResult {
   approvalRequests: FunctionApprovalRequestContent[];
   /** The caller's tool the model called (status `external_call`). */
   externalCall?: FunctionCallContent;
+  /** Why the last model response ended (`length`: cut off at the output limit). */
+  finishReason?: FinishReason;
   modelCalls: number;
   usage: Usage;
 }
@@ -159,6 +169,7 @@ export class ChatAgent {
     let modelCalls = 0;
     let toolRounds = 0;
     let lastText = '';
+    let finishReason: FinishReason | undefined;
     const result = (status: AgentRunStatus, extra: Partial<AgentRunResult> = {}): AgentRunResult => ({
       status,
       messages: added,
@@ -166,6 +177,7 @@ export class ChatAgent {
       approvalRequests: [],
       modelCalls,
       usage,
+      ...(finishReason ? { finishReason } : {}),
       ...extra,
     });
     const append = (message: ChatMessage, callUsage?: Usage): AgentStreamEvent => {
@@ -181,6 +193,7 @@ export class ChatAgent {
         if (plan.approvals.length > 0)
           return result('awaiting_approval', { approvalRequests: plan.approvals });
         const approvedIds = plan.execute.filter((e) => e.approved).map((e) => e.call.callId);
+        if (plan.execute.length > 0) await options.beforeExecution?.(plan.execute.map((e) => e.call.callId));
         if (approvedIds.length > 0) await options.beforeApprovedExecution?.(approvedIds);
         for (const { call } of plan.execute) yield { type: 'tool_call', agentName: this.name, call };
         const executed = await Promise.all(
@@ -236,6 +249,8 @@ export class ChatAgent {
         // The caller stopped reading mid-stream: the call ended without a response.
         traced.finish(undefined);
       }
+      if (!response) throw new Error(`Model "${this.model.modelId}" returned no response.`);
+      finishReason = response.finishReason;
       if (response.usage) {
         usage.inputTokens += response.usage.inputTokens;
         usage.outputTokens += response.usage.outputTokens;
@@ -284,12 +299,20 @@ export class ChatAgent {
         );
         continue;
       }
+      const interrupted = options.startedCallIds?.has(call.callId) === true;
       if (tool.approvalMode === 'never_require') {
-        execute.push({ call, tool, approved: false });
+        if (interrupted && !tool.idempotent) error(call, INTERRUPTED_CALL_MESSAGE);
+        else execute.push({ call, tool, approved: false });
         continue;
       }
       const decision = decisions.get(call.callId);
       if (!decision) {
+        // Nobody is asked to approve a call that could not run: the model gets the error and may retry.
+        const invalid = tool.validate?.(call);
+        if (invalid !== undefined) {
+          error(call, invalid);
+          continue;
+        }
         approvals.push({
           type: 'function_approval_request',
           id: `approval_${call.callId}`,
@@ -301,11 +324,8 @@ export class ChatAgent {
           `The user rejected this call${decision.reason ? `: ${decision.reason}` : ''}. ` +
             'Do not retry it unless the user asks again.',
         );
-      } else if (options.startedCallIds?.has(call.callId)) {
-        error(
-          call,
-          'This approved call was interrupted before its result was recorded; its outcome is unknown. Check before retrying.',
-        );
+      } else if (interrupted && !tool.idempotent) {
+        error(call, INTERRUPTED_CALL_MESSAGE);
       } else {
         execute.push({ call, tool, approved: true });
       }
@@ -313,6 +333,11 @@ export class ChatAgent {
     return { immediate, execute, approvals, external: externalCall };
   }
 }
+
+/** What the model is told about a non-idempotent call that started but whose result was never recorded. */
+export const INTERRUPTED_CALL_MESSAGE =
+  'This call was interrupted before its result was recorded; its outcome is unknown (it may or may not have ' +
+  'taken effect). Tell the user so, and check before retrying.';
 
 /** `refund_agent` → "Refund Agent". */
 export function displayNameOf(name: string): string {

@@ -5,7 +5,7 @@
  * Invalid arguments, a thrown error or a timeout become a function-result *error* that the model sees and can
  * recover from; a tool never crashes the conversation.
  */
-
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BatonError } from '../errors.js';
 import type { FunctionCallContent, FunctionResultContent } from './messages.js';
@@ -28,6 +28,27 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The conversation (thread) the call belongs to, when run inside a workflow. */
   conversationId?: string;
+  /**
+   * Stable for this call across crashes and re-runs ({@link toolIdempotencyKey} of the conversation and the
+   * call id): pass it to a payment provider as its idempotency key so a re-run cannot charge twice.
+   */
+  idempotencyKey: string;
+}
+
+/** What `invoke` needs from its caller: the rest (call id, signal, idempotency key) it derives. */
+export type ToolInvokeContext = Omit<ToolContext, 'callId' | 'signal' | 'idempotencyKey'> & {
+  signal?: AbortSignal;
+};
+
+/**
+ * The idempotency key of one tool call: the same conversation and call id always give the same key
+ * (`baton_` + 40 hex characters, well under Stripe's 255).
+ */
+export function toolIdempotencyKey(conversationId: string | undefined, callId: string): string {
+  const digest = createHash('sha256')
+    .update(`${conversationId ?? ''}\u0000${callId}`)
+    .digest('hex');
+  return `baton_${digest.slice(0, 40)}`;
 }
 
 export interface ToolOptions<P extends z.ZodObject> {
@@ -38,6 +59,12 @@ export interface ToolOptions<P extends z.ZodObject> {
   approvalMode?: ApprovalMode;
   /** Per-call time limit in ms (default 60 000). */
   timeoutMs?: number;
+  /**
+   * The tool is safe to run again with the same `idempotencyKey` (its effect happens at most once, e.g. a
+   * payment API honouring idempotency keys). After a crash mid-run it is re-run instead of being reported
+   * to the model as "outcome unknown". Default false.
+   */
+  idempotent?: boolean;
   execute: (args: z.infer<P>, context: ToolContext) => unknown;
 }
 
@@ -48,12 +75,16 @@ export interface FunctionTool {
   readonly description: string;
   readonly approvalMode: ApprovalMode;
   readonly timeoutMs: number;
+  /** Safe to re-run with the same idempotency key after an interruption (see {@link ToolOptions.idempotent}). */
+  readonly idempotent?: boolean;
   readonly definition: ToolDefinition;
+  /**
+   * Checks a call's arguments without running it: the error the model should see, or `undefined` when they
+   * are valid. Approval-gated calls are checked before anyone is asked to approve them.
+   */
+  validate?(call: FunctionCallContent): string | undefined;
   /** Validates and runs one call; never throws. */
-  invoke(
-    call: FunctionCallContent,
-    context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
-  ): Promise<FunctionResultContent>;
+  invoke(call: FunctionCallContent, context: ToolInvokeContext): Promise<FunctionResultContent>;
 }
 
 /** Tool (and agent) names must be valid function names for every major model API. */
@@ -77,12 +108,42 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     throw new ToolDefinitionError(`Tool "${name}": parameters must be a z.object({...}) schema.`);
   }
   const approvalMode = options.approvalMode ?? 'never_require';
+  const idempotent = options.idempotent === true;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const definition: ToolDefinition = { name, description, parameters: toJsonSchema(parameters) };
 
+  function parse(call: FunctionCallContent): { ok: true; args: z.infer<P> } | { ok: false; error: string } {
+    let raw: unknown;
+    try {
+      raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+    } catch {
+      return {
+        ok: false,
+        error:
+          `Invalid arguments for tool "${name}": not valid JSON (${truncate(call.arguments, 200)}). ` +
+          'Call the tool again with a JSON object that matches its schema.',
+      };
+    }
+    const parsed = parameters.safeParse(raw);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error:
+          `Invalid arguments for tool "${name}": ${formatIssues(parsed.error)}. ` +
+          'Call the tool again with arguments that match its schema.',
+      };
+    }
+    return { ok: true, args: parsed.data as z.infer<P> };
+  }
+
+  function validate(call: FunctionCallContent): string | undefined {
+    const parsed = parse(call);
+    return parsed.ok ? undefined : parsed.error;
+  }
+
   async function invoke(
     call: FunctionCallContent,
-    context: Omit<ToolContext, 'callId' | 'signal'> & { signal?: AbortSignal },
+    context: ToolInvokeContext,
   ): Promise<FunctionResultContent> {
     const fail = (error: string): FunctionResultContent => ({
       type: 'function_result',
@@ -90,22 +151,8 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
       name,
       error,
     });
-    let raw: unknown;
-    try {
-      raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
-    } catch {
-      return fail(
-        `Invalid arguments for tool "${name}": not valid JSON (${truncate(call.arguments, 200)}). ` +
-          'Call the tool again with a JSON object that matches its schema.',
-      );
-    }
-    const parsed = parameters.safeParse(raw);
-    if (!parsed.success) {
-      return fail(
-        `Invalid arguments for tool "${name}": ${formatIssues(parsed.error)}. ` +
-          'Call the tool again with arguments that match its schema.',
-      );
-    }
+    const parsed = parse(call);
+    if (!parsed.ok) return fail(parsed.error);
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort(context.signal?.reason);
     context.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -120,7 +167,12 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     try {
       const value = await Promise.race([
         Promise.resolve().then(() =>
-          execute(parsed.data as z.infer<P>, { ...context, callId: call.callId, signal: controller.signal }),
+          execute(parsed.args, {
+            ...context,
+            callId: call.callId,
+            signal: controller.signal,
+            idempotencyKey: toolIdempotencyKey(context.conversationId, call.callId),
+          }),
         ),
         timeout,
       ]);
@@ -134,7 +186,17 @@ export function tool<P extends z.ZodObject>(options: ToolOptions<P>): FunctionTo
     }
   }
 
-  return { kind: 'function', name, description, approvalMode, timeoutMs, definition, invoke };
+  return {
+    kind: 'function',
+    name,
+    description,
+    approvalMode,
+    timeoutMs,
+    idempotent,
+    definition,
+    validate,
+    invoke,
+  };
 }
 
 function toJsonSchema(schema: z.ZodObject): Record<string, unknown> {

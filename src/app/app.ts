@@ -1,19 +1,21 @@
 /**
- * The composition root: config → store, model, bot, driver, channels → one node:http server. `startApp` is what
+ * The composition root: config → store, model, bot, driver, channels → one Hono app on `node:http`. `startApp` is what
  * `npm start` runs and what tests start in-process (`startApp({ ...config, PORT: 0 })`).
  */
+import { randomBytes } from 'node:crypto';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import type { ChatChannel } from '../channels/channel.js';
+import type { ChatChannel, HttpRoute } from '../channels/channel.js';
 import { ConversationDriver } from '../channels/conversation-driver.js';
 import { DynamoDBKeyValueStore } from '../store/dynamodb/key-value.js';
 import { renderBanner } from './banner.js';
 import { loadBot } from './bot-loader.js';
 import { createChannels } from './channels.js';
 import type { AppConfig } from './config.js';
-import { sendJson, startHttpServer } from './http-server.js';
+import { allowedHostsOf, isLoopbackHost } from './http/hosts.js';
+import { createHttpApp } from './http/http-app.js';
+import { startNodeServer } from './http/node-server.js';
 import { createAppLogger } from './logger.js';
 import { type AppModel, createAppModel } from './model.js';
-import { Router } from './router.js';
 import { type AppStore, createAppStore } from './store.js';
 
 export interface AppOptions {
@@ -34,6 +36,8 @@ export interface RunningApp {
   readonly channels: readonly ChatChannel[];
   readonly model: Pick<AppModel, 'mode' | 'description'>;
   readonly store: Pick<AppStore, 'mode' | 'description'>;
+  /** The playground's access token, when it needs one (off loopback, or BATON_PLAYGROUND_TOKEN set). */
+  readonly playgroundToken?: string;
   /** Stops taking requests, lets in-flight turns finish and commit, then stops everything it started. */
   close(): Promise<void>;
 }
@@ -57,7 +61,10 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
       });
       cleanup.push(() => telemetry.shutdown());
       stopTelemetry = () => telemetry.shutdown();
-      logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }, 'exporting OpenTelemetry traces and metrics');
+      logger.info(
+        { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT },
+        'exporting OpenTelemetry traces and metrics',
+      );
     }
     const store = await createAppStore(config);
     cleanup.push(async () => {
@@ -71,6 +78,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     if (model.notice) logger.warn({ model: model.mode }, model.notice);
     const bot = await loadBot(config.BATON_BOT, { model: model.model, storage: store.storage });
     const driver = new ConversationDriver({ workflow: bot.workflow, idempotency: store.storage, logger });
+    const allowedHosts = allowedHostsOf(config);
     const { channels, off } = await createChannels({
       config,
       driver,
@@ -93,22 +101,32 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     });
 
     let closing = false;
-    const router = new Router();
-    router.add({
+    const health = {
       method: 'GET',
       path: '/healthz',
-      handler: (_req, res) =>
-        sendJson(res, closing ? 503 : 200, {
-          ok: !closing,
-          store: store.mode,
-          model: model.mode,
-          bot: bot.workflow.name,
-          channels: channels.map((c) => c.name),
-        }),
+      policy: { audience: 'public' },
+      handler: (c) =>
+        c.json(
+          {
+            ok: !closing,
+            store: store.mode,
+            model: model.mode,
+            bot: bot.workflow.name,
+            channels: channels.map((ch) => ch.name),
+          },
+          closing ? 503 : 200,
+        ),
+    } satisfies HttpRoute;
+    const access = playgroundAccess(config, channels);
+    const http = createHttpApp({
+      routes: [health, ...channels.flatMap((c) => c.routes)],
+      logger,
+      ...(access.token ? { accessToken: access.token } : {}),
+      trustProxy: config.BATON_TRUST_PROXY === 'on',
+      ...(allowedHosts ? { allowedHosts } : {}),
+      isClosing: () => closing,
     });
-    for (const channel of channels) for (const route of channel.routes) router.add(route);
-
-    const server = await startHttpServer({ router, host: config.HOST, port: config.PORT, logger });
+    const server = await startNodeServer(http, config.HOST, config.PORT);
     cleanup.push(() => server.close());
     for (const channel of channels) await channel.start?.();
 
@@ -128,6 +146,10 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
       store,
       channels,
       off,
+      ...(access.token
+        ? { playgroundToken: access.token, tokenFromEnv: access.link === 'token-from-env' }
+        : {}),
+      ...(allowedHosts ? { allowedHosts } : {}),
     });
     if (options.printBanner !== false)
       (options.printBanner ?? ((text) => process.stdout.write(text)))(banner);
@@ -169,10 +191,25 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
       channels,
       model: { mode: model.mode, description: model.description },
       store: { mode: store.mode, description: store.description },
+      ...(access.token ? { playgroundToken: access.token } : {}),
       close,
     };
   } catch (error) {
     await unwind();
     throw error;
   }
+}
+
+/**
+ * The playground has no login. On loopback it needs none (the Host allow-list stops DNS rebinding); anywhere else
+ * it is served only to whoever has the token: BATON_PLAYGROUND_TOKEN, or a random one printed in the banner.
+ */
+function playgroundAccess(
+  config: AppConfig,
+  channels: readonly ChatChannel[],
+): { token?: string; link?: 'with-token' | 'token-from-env' } {
+  if (!channels.some((c) => c.name === 'playground')) return {};
+  if (config.BATON_PLAYGROUND_TOKEN) return { token: config.BATON_PLAYGROUND_TOKEN, link: 'token-from-env' };
+  if (isLoopbackHost(config.HOST)) return {};
+  return { token: randomBytes(24).toString('base64url'), link: 'with-token' };
 }

@@ -12,6 +12,11 @@ export interface BannerInput {
   store: Pick<AppStore, 'mode' | 'description'>;
   channels: readonly ChatChannel[];
   off: readonly string[];
+  /** The Host names answered to; absent: any. */
+  allowedHosts?: readonly string[];
+  /** The playground's access token, when it needs one; printed in the link unless the user chose it. */
+  playgroundToken?: string;
+  tokenFromEnv?: boolean;
 }
 
 export function renderBanner(b: BannerInput): string {
@@ -30,10 +35,30 @@ export function renderBanner(b: BannerInput): string {
   if (b.store.mode === 'embedded')
     lines.push('          set DYNAMODB_TABLE and AWS_REGION to use a DynamoDB table in AWS');
   lines.push('', ...b.channels.map((c) => `  ${c.describe()}`), ...b.off.map((line) => `  ${line}`));
-  lines.push('', `  Playground: ${b.url}/    Health: ${b.url}/healthz`);
-  if (b.config.HOST === '0.0.0.0' || b.config.HOST === '::') {
+  const playgroundOn = b.channels.some((c) => c.name === 'playground');
+  const link = !playgroundOn
+    ? undefined
+    : b.playgroundToken === undefined
+      ? `${b.url}/`
+      : b.tokenFromEnv
+        ? `${b.url}/?token=<BATON_PLAYGROUND_TOKEN>`
+        : `${b.url}/?token=${b.playgroundToken}`;
+  lines.push('', `  ${link ? `Playground: ${link}    ` : ''}Health: ${b.url}/healthz`);
+  if (link && b.playgroundToken !== undefined) {
     lines.push(
-      '  Listening on all interfaces (HOST): the playground has no login, so anyone who can reach this port can use it.',
+      '  The playground needs its access token (anyone with the link can chat and approve as the same user);',
+      `  ${b.tokenFromEnv ? 'it is BATON_PLAYGROUND_TOKEN' : 'a new random one each start: set BATON_PLAYGROUND_TOKEN to keep one'}.`,
+    );
+  }
+  lines.push(
+    b.allowedHosts
+      ? `  Answers requests addressed to: ${b.allowedHosts.join(', ')} (BATON_ALLOWED_HOSTS)`
+      : '  Answers requests addressed to any host name (BATON_ALLOWED_HOSTS=*)',
+  );
+  if (b.config.BATON_TEAMS_AUTH === 'off' && !b.config.MicrosoftAppId) {
+    lines.push(
+      '  BATON_TEAMS_AUTH=off: POST /api/messages has NO authentication; only requests from this machine',
+      '  (loopback Host, no Origin, no X-Forwarded-*, loopback serviceUrl) are accepted.',
     );
   }
   lines.push('  Stop with Ctrl+C.', '');

@@ -1,6 +1,7 @@
 /**
- * Which chat channels run, from the configuration. The playground is on unless BATON_PLAYGROUND=off; Slack runs when configured; Teams'
- * endpoint always runs (authentication off without MicrosoftAppId). Each channel off gets a banner line naming the variables that turn it on.
+ * Which chat channels run, from the configuration. The playground is on unless BATON_PLAYGROUND=off; Slack runs when configured; Teams
+ * runs with MicrosoftAppId, or unauthenticated on loopback when BATON_TEAMS_AUTH=off says so. Each channel off gets a banner line naming
+ * the variables that turn it on.
  */
 import type { ChatChannel } from '../channels/channel.js';
 import type { ConversationDriver } from '../channels/conversation-driver.js';
@@ -27,12 +28,8 @@ export interface ChannelSetup {
 }
 
 export const TEAMS_OFF =
-  'Teams: off — set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (without an app id the ' +
-  'endpoint would be unauthenticated, which is allowed only when HOST is a loopback address)';
-
-export function isLoopbackHost(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
-}
+  'Teams: off — set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId; or, to try it with the ' +
+  'Microsoft 365 Agents Playground on this machine, BATON_TEAMS_AUTH=off (no authentication, loopback only)';
 
 export interface ChannelContext {
   /** Reachable from outside this machine whatever HOST says (a Lambda Function URL). */
@@ -70,7 +67,6 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
         logger: ctx.logger,
         about: ctx.playground.about,
         ...(ctx.playground.notice ? { notice: ctx.playground.notice } : {}),
-        ...(isLoopbackHost(config.HOST) ? { allowedHostnames: ['127.0.0.1', 'localhost', '[::1]'] } : {}),
       }),
     );
   } else {
@@ -102,10 +98,12 @@ export async function createChannels(ctx: ChannelContext): Promise<ChannelSetup>
     off.push(SLACK_OFF);
   }
 
-  // Without MicrosoftAppId the Teams endpoint has no authentication: anyone who reaches it could run turns
-  // and make the bot post to a serviceUrl of their choosing. That is fine on loopback (local use, Agents
-  // Playground), never on a public host or a Lambda Function URL.
-  if (!config.MicrosoftAppId && !(isLoopbackHost(config.HOST) && !ctx.publicEndpoint)) {
+  // Without MicrosoftAppId the Teams endpoint has no authentication: anyone who reaches it could run turns and
+  // approve tools. Only on an explicit BATON_TEAMS_AUTH=off, which parseConfig allows on a loopback HOST only, and
+  // never behind a public endpoint (a Lambda Function URL); the HTTP policy then refuses Origin, X-Forwarded-*,
+  // other Host names and non-JSON bodies, and the transport refuses serviceUrls off this machine.
+  const unauthenticated = config.BATON_TEAMS_AUTH === 'off' && !ctx.publicEndpoint;
+  if (!config.MicrosoftAppId && !unauthenticated) {
     off.push(TEAMS_OFF);
     return { channels, off, ...(slack ? { slack } : {}) };
   }

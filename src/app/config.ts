@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { BatonError } from '../errors.js';
+import { isLoopbackHost } from './http/hosts.js';
 
 /** Values that must never reach logs, the page or error messages. */
 export const SECRET_KEYS = [
@@ -17,6 +18,7 @@ export const SECRET_KEYS = [
   'SLACK_CLIENT_SECRET',
   'SLACK_STATE_SECRET',
   'MicrosoftAppPassword',
+  'BATON_PLAYGROUND_TOKEN',
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -53,8 +55,26 @@ const EnvSchema = z
       .default('info'),
     BATON_BOT: optionalText,
     BATON_DATA_DIR: z.string().trim().min(1).default('.data'),
-    // The playground has no login: turn it off where strangers can reach the port.
+    // The playground has no login: off loopback it needs an access token (BATON_PLAYGROUND_TOKEN, or a random one).
     BATON_PLAYGROUND: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
+    BATON_PLAYGROUND_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{24,200}$/, {
+        message: 'must be 24 or more letters, digits, "-" or "_" (e.g. the output of `openssl rand -hex 16`)',
+      })
+      .optional(),
+    // Host names requests may be addressed to (DNS rebinding); "*" for any. Default: loopback names.
+    BATON_ALLOWED_HOSTS: z
+      .string()
+      .trim()
+      .refine(
+        (v) => v === '*' || v.split(',').every((h) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(h.trim())),
+        { message: 'must be "*" or comma-separated host names, e.g. BATON_ALLOWED_HOSTS=bot.example.com' },
+      )
+      .optional(),
+    // Behind a reverse proxy that sets X-Forwarded-*; otherwise such requests are refused.
+    BATON_TRUST_PROXY: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('off'),
     // model
     OPENAI_API_KEY: optionalText,
     OPENAI_BASE_URL: httpUrl('OPENAI_BASE_URL=http://127.0.0.1:11434/v1'),
@@ -96,6 +116,8 @@ const EnvSchema = z
     MicrosoftAppType: z
       .enum(TEAMS_APP_TYPES, { message: `must be one of ${TEAMS_APP_TYPES.join(', ')}` })
       .optional(),
+    // "off": serve /api/messages without MicrosoftAppId (loopback only, for the Microsoft 365 Agents Playground).
+    BATON_TEAMS_AUTH: z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
     // store
     DYNAMODB_TABLE: z
       .string()
@@ -196,6 +218,27 @@ const EnvSchema = z
         !!c.MicrosoftAppTenantId,
         'MicrosoftAppTenantId',
         `is required when MicrosoftAppType=${appType}${c.MicrosoftAppType ? '' : ' (the default)'}: the bot's Entra tenant id`,
+      );
+    }
+    const loopback = isLoopbackHost(c.HOST);
+    if (!loopback) {
+      need(
+        !!c.BATON_ALLOWED_HOSTS,
+        'BATON_ALLOWED_HOSTS',
+        `is required when HOST=${c.HOST} (not loopback): the host names clients use to reach Baton, e.g. ` +
+          'BATON_ALLOWED_HOSTS=bot.example.com,localhost ("*" for any, if a proxy in front checks Host)',
+      );
+    }
+    if (c.BATON_TEAMS_AUTH === 'off') {
+      need(
+        !c.MicrosoftAppId,
+        'BATON_TEAMS_AUTH',
+        'turns Teams authentication off, but MicrosoftAppId is set: unset one of them',
+      );
+      need(
+        loopback,
+        'BATON_TEAMS_AUTH',
+        `(no Teams authentication) is allowed only when HOST is a loopback address, not HOST=${c.HOST}: anyone who reaches the port could drive the bot`,
       );
     }
     if (c.DYNAMODB_ENDPOINT) {

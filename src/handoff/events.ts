@@ -96,17 +96,48 @@ export class WorkflowStatusEvent {
   ) {}
 }
 
+/** A tool call of the failed turn that ran to a recorded result (its effect stands). */
+export interface ToolRun {
+  readonly name: string;
+  readonly callId: string;
+  /** false: it returned an error. */
+  readonly ok: boolean;
+}
+
 export class WorkflowFailedEvent {
   readonly type = 'failed' as const;
   constructor(
     readonly error: { readonly name: string; readonly message: string },
     readonly agentId?: string,
+    /** Tools that ran in this turn before it failed: an apology must say they ran. */
+    readonly toolsRun: readonly ToolRun[] = [],
   ) {}
 }
 
-export type WorkflowWarningCode = 'handoff_loop' | 'handoff_limit' | 'model_call_limit' | 'tool_round_limit';
+/**
+ * The sentence an apology adds when tools ran before the failure, e.g. "Before that, these ran: issue_refund
+ * (done)." — `undefined` when none ran.
+ */
+export function toolsRunNotice(toolsRun: readonly ToolRun[]): string | undefined {
+  if (toolsRun.length === 0) return undefined;
+  const list = toolsRun.map((t) => `${t.name} (${t.ok ? 'done' : 'failed'})`).join(', ');
+  return `Before that, ${toolsRun.length === 1 ? 'this ran' : 'these ran'}: ${list}.`;
+}
 
-/** Something was stopped for safety (a loop, a cap); the workflow asks the user how to go on. */
+export type WorkflowWarningCode =
+  | 'handoff_loop'
+  | 'handoff_limit'
+  | 'model_call_limit'
+  | 'tool_round_limit'
+  /** The agent answered with nothing a person can see. */
+  | 'empty_response'
+  /** The answer was cut off at the model's output limit (`finish_reason: length`). */
+  | 'truncated_response';
+
+/**
+ * Something was stopped for safety (a loop, a cap) and the workflow asks the user how to go on, or an answer
+ * needs a note (empty, cut off). `message` is the text to show.
+ */
 export class WorkflowWarningEvent {
   readonly type = 'warning' as const;
   constructor(

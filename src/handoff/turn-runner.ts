@@ -1,6 +1,8 @@
 /**
  * The run loop: run the active agent, record what it said, then follow its decision — hand off, ask the user,
- * wait for an approval, continue autonomously, or end. State is committed after every step.
+ * wait for an approval, continue autonomously, or end. State is committed after every step, and the tool
+ * calls of a step are journaled: the calls (and that they started) before they run, their results before the
+ * next model call, so a crash never forgets an effect that happened.
  */
 import type { Context } from '@opentelemetry/api';
 import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
@@ -57,6 +59,8 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
     const targets = def.handoffs.get(agent.name) ?? [];
     const externalTools = targets.map((t) => handoffToolDefinition(def.agents.get(t.target)!, t.description));
     const responseIds: string[] = [];
+    // Whether the agent's latest answer had anything a person can see (an empty answer must not look fine).
+    let lastAnswerVisible = false;
     const agentSpan = startAgentSpan(ctx.trace, agent, session.conversationId);
     const agentRun = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
       traceContext: agentSpan.context,
@@ -77,8 +81,10 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
       },
       maxModelCalls: Math.max(0, def.limits.maxModelCallsPerTurn - head.turn.modelCalls),
       startedCallIds: new Set(head.startedCallIds),
-      beforeApprovedExecution: async (callIds) => {
-        head.startedCallIds.push(...callIds);
+      // Journal "these calls started" (with the assistant message that made them) before any effect happens.
+      beforeExecution: async (callIds) => {
+        const known = new Set(head.startedCallIds);
+        head.startedCallIds.push(...callIds.filter((id) => !known.has(id)));
         await session.commit(def.storage);
       },
     });
@@ -97,6 +103,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
       else if (e.message.role === 'assistant') {
         if (e.usage) recordUsage(session, e.usage);
         const parts = splitAssistantMessage(e.message, agent.name);
+        lastAnswerVisible = parts.visible !== undefined;
         if (parts.visible) {
           const stored = session.append(parts.visible);
           responseIds.push(stored.messageId!);
@@ -109,6 +116,8 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
           e.message.contents.flatMap((c) => (c.type === 'function_result' ? [c.callId] : [])),
         );
         head.startedCallIds = head.startedCallIds.filter((id) => !done.has(id));
+        // The results are durable before the model is called with them: a crash now loses no effect.
+        await session.commit(def.storage);
       }
     }
     head.turn.modelCalls += result.modelCalls;
@@ -151,6 +160,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
         );
         return;
       case 'completed': {
+        yield* checkAnswer(agent, result, lastAnswerVisible);
         if (await shouldTerminate(def, session)) {
           yield* complete(ctx);
           return;
@@ -177,6 +187,54 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
       }
     }
   }
+}
+
+/** An answer a person would misread gets an honest note: nothing to show, or cut off at the output limit. */
+function* checkAnswer(
+  agent: ChatAgent,
+  result: AgentRunResult,
+  visible: boolean,
+): Generator<WorkflowWarningEvent> {
+  const who = agent.persona.displayName;
+  if (!visible) {
+    yield new WorkflowWarningEvent(
+      'empty_response',
+      `${who} returned an empty answer. Please rephrase your message or try again.`,
+      agent.name,
+    );
+  } else if (result.finishReason === 'length') {
+    yield new WorkflowWarningEvent(
+      'truncated_response',
+      `${who}'s answer was cut off at the model's output limit and may be incomplete. Ask to continue if you need the rest.`,
+      agent.name,
+    );
+  }
+}
+
+/**
+ * Tools that ran since the person's last message, in order, with whether each succeeded: what an apology
+ * must mention, since their effects stand even though the turn failed.
+ */
+export function toolsRunThisTurn(
+  transcript: readonly TranscriptMessage[],
+): { name: string; callId: string; ok: boolean }[] {
+  let start = 0;
+  for (let i = transcript.length - 1; i >= 0; i--) {
+    const m = transcript[i]!;
+    if (m.role === 'user' && m.synthetic === undefined) {
+      start = i + 1;
+      break;
+    }
+  }
+  const out: { name: string; callId: string; ok: boolean }[] = [];
+  for (const m of transcript.slice(start)) {
+    if (m.role !== 'tool') continue;
+    for (const c of m.contents) {
+      if (c.type !== 'function_result' || handoffTarget(c.name ?? '') !== undefined) continue;
+      out.push({ name: c.name ?? 'tool', callId: c.callId, ok: c.error === undefined });
+    }
+  }
+  return out;
 }
 
 /** Moves control to the called target, unless that would loop; returns 'stopped' if it paused instead. */

@@ -31,7 +31,7 @@ import { normalizeResponse, toUserInput } from './responses.js';
 import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
 import { type HeadState, HeadStateSchema } from './state.js';
-import { complete, driveAgents, pause, requestEvent, turnUsage } from './turn-runner.js';
+import { complete, driveAgents, pause, requestEvent, toolsRunThisTurn, turnUsage } from './turn-runner.js';
 import { TurnTrace, traceApprovalDecision } from './turn-trace.js';
 
 export { WorkflowRunResult };
@@ -371,7 +371,11 @@ export class HandoffWorkflow {
       } catch {
         this.session = undefined;
       }
-      yield new WorkflowFailedEvent({ name: err.name, message: err.message }, session.head.activeAgent);
+      yield new WorkflowFailedEvent(
+        { name: err.name, message: err.message },
+        session.head.activeAgent,
+        toolsRunThisTurn(session.transcript),
+      );
       yield new WorkflowStatusEvent('failed', turnUsage(session.head));
       throw err;
     }

@@ -63,13 +63,16 @@ describe('the app', () => {
       store: 'embedded',
       model: 'demo',
       bot: 'customer_support_handoff',
-      channels: ['playground', 'teams'],
+      channels: ['playground'],
     });
     expect(banner).toContain(`Baton is running at ${app.url}`);
     expect(banner).toContain('SCRIPTED — no AI is connected. Set OPENAI_API_KEY');
     expect(banner).toContain('Slack: off — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
-    // Teams' endpoint is always served; without an app id it says authentication is off.
-    expect(banner).toContain('Teams: on — POST /api/messages, authentication OFF');
+    // Without an app id Teams is off unless unauthenticated use is asked for, and the banner says how.
+    expect(banner).toContain('Teams: off — set MicrosoftAppId');
+    expect(banner).toContain('BATON_TEAMS_AUTH=off');
+    expect(banner).toContain('Answers requests addressed to: localhost, 127.0.0.1, [::1]');
+    expect((await fetch(`${app.url}/api/messages`, { method: 'POST' })).status).toBe(404);
     expect(banner).toContain('embedded DynamoDB (dynalite)');
     expect((await fetch(`${app.url}/nope`)).status).toBe(404);
     const page = await fetch(`${app.url}/`);
@@ -144,12 +147,18 @@ describe('the app', () => {
 
   it('can run without the playground (BATON_PLAYGROUND=off)', async () => {
     let banner = '';
-    const { app } = await boot({ BATON_PLAYGROUND: 'off' }, { printBanner: (text) => (banner += text) });
+    const { app } = await boot(
+      { BATON_PLAYGROUND: 'off', BATON_TEAMS_AUTH: 'off' },
+      { printBanner: (text) => (banner += text) },
+    );
     expect((await fetch(`${app.url}/`)).status).toBe(404);
     expect((await fetch(`${app.url}/api/playground/threads`)).status).toBe(404);
     expect(((await (await fetch(`${app.url}/healthz`)).json()) as { channels: string[] }).channels).toEqual([
       'teams',
     ]);
+    // Asked for explicitly, and said in plain words.
+    expect(banner).toContain('Teams: on — POST /api/messages, authentication OFF');
+    expect(banner).toContain('BATON_TEAMS_AUTH=off: POST /api/messages has NO authentication');
     expect(banner).toContain('Playground: off — set BATON_PLAYGROUND=on');
   });
 

@@ -25,18 +25,26 @@ async function channelsFor(env: Record<string, string>, publicEndpoint = false) 
 }
 
 describe('which channels run', () => {
-  it('serves an unauthenticated Teams endpoint only on a loopback host', async () => {
-    expect((await channelsFor({ HOST: '127.0.0.1' })).channels.map((c) => c.name)).toEqual(['teams']);
-    const exposed = await channelsFor({ HOST: '0.0.0.0' });
-    expect(exposed.channels).toEqual([]);
-    expect(exposed.off).toContain(TEAMS_OFF);
-    // A Lambda Function URL is public whatever HOST the bridge inside it binds.
-    expect((await channelsFor({ HOST: '127.0.0.1' }, true)).channels).toEqual([]);
+  it('serves an unauthenticated Teams endpoint only when BATON_TEAMS_AUTH=off says so, on a loopback host', async () => {
+    // No app id and no opt-in: Teams is off, and the banner line says how to turn it on either way.
+    const plain = await channelsFor({ HOST: '127.0.0.1' });
+    expect(plain.channels).toEqual([]);
+    expect(plain.off).toContain(TEAMS_OFF);
+    expect(TEAMS_OFF).toContain('BATON_TEAMS_AUTH=off');
+    const optIn = { HOST: '127.0.0.1', BATON_TEAMS_AUTH: 'off' };
+    expect((await channelsFor(optIn)).channels.map((c) => c.name)).toEqual(['teams']);
+    // Not on a public interface: the configuration itself is refused.
+    expect(() =>
+      parseConfig({ HOST: '0.0.0.0', BATON_ALLOWED_HOSTS: 'bot.example.com', BATON_TEAMS_AUTH: 'off' }),
+    ).toThrow(/BATON_TEAMS_AUTH="off" \(no Teams authentication\) is allowed only when HOST is a loopback/);
+    // A Lambda Function URL is public whatever HOST says.
+    expect((await channelsFor(optIn, true)).channels).toEqual([]);
   });
 
   it('serves Teams anywhere once an app id turns authentication on', async () => {
     const env = {
       HOST: '0.0.0.0',
+      BATON_ALLOWED_HOSTS: 'bot.example.com',
       MicrosoftAppId: 'app-id',
       MicrosoftAppPassword: 'pw',
       MicrosoftAppTenantId: 'tenant',

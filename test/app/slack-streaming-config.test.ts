@@ -3,8 +3,6 @@
  * Slack's streaming API. Driven through the app's own channel wiring, a signed event and the loopback Web API.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannels } from '../../src/app/channels.js';
 import { parseConfig } from '../../src/app/config.js';
@@ -18,27 +16,22 @@ import { InMemoryCheckpointStorage } from '../../src/store/memory.js';
 import { FakeSlackApi } from '../channels/slack/fake-slack-api.js';
 import { supportAgents } from '../handoff/fixtures.js';
 import { useScriptedServer } from '../helpers.js';
+import { type RoutesServer, serveRoutes } from '../http-routes.js';
 
 const s = useScriptedServer();
 const signingSecret = randomBytes(16).toString('hex');
 let fake: FakeSlackApi;
-let server: Server;
+let server: RoutesServer;
 let url = '';
 let routes: readonly HttpRoute[] = [];
 
 beforeAll(async () => {
   fake = await FakeSlackApi.start();
-  server = createServer((req, res) => {
-    const route = routes.find((r) => r.method === req.method && r.path === req.url);
-    if (route) void route.handler(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveRoutes(() => routes);
+  url = server.url;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await fake.close();
 });
 

@@ -78,7 +78,7 @@ export function firstJsonLine<T>(child: Child, timeoutMs = 30_000): Promise<T> {
 }
 
 /** Polls `url` until it answers 2xx. */
-export async function waitForHttp(url: string, child: Child, timeoutMs = 30_000): Promise<void> {
+export async function waitForHttp(url: string, child: Child, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let dead: string | undefined;
   void child.exited.then((how) => {

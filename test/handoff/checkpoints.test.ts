@@ -61,8 +61,9 @@ describe('checkpoints', () => {
       { text: 'It ships soon.' },
     );
     await wf.run('Where is order 1?');
-    // input | triage's call + result + note for the order agent | order's call + result + answer
-    expect(storage.writes.map((w) => w.messages.length)).toEqual([1, 3, 3]);
+    // input | triage's call + result + note for the order agent | order's call (journaled before it runs) |
+    // its result (journaled before the next model call) | the answer
+    expect(storage.writes.map((w) => w.messages.length)).toEqual([1, 3, 1, 1, 1]);
     const latest = (await storage.getLatest({ conversationId: wf.conversationId }))!;
     const ids = latest.messages.map((m) => m.messageId);
     expect(new Set(ids).size).toBe(ids.length);

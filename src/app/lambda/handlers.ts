@@ -16,7 +16,7 @@ export function ingressHandler(runtime: () => Promise<IngressRuntime>): IngressH
   return async (event) => {
     const rt = await runtime();
     try {
-      return await rt.bridge.forward(event);
+      return await rt.serve(event);
     } catch (error) {
       rt.logger.error({ err: errorInfo(error), path: event.rawPath }, 'ingress request failed');
       // Not acked: Slack and Teams deliver again.

@@ -10,7 +10,6 @@ import { createIngressRuntime, createWorkerRuntime, type WorkflowFactory } from 
 import { loadSecretEnv } from './secrets.js';
 
 export { type IngressHandler, ingressHandler, type WorkerHandler, workerHandler } from './handlers.js';
-export { type LoopbackBridge, startLoopbackBridge } from './http-bridge.js';
 export {
   jobOf,
   parseQueueMessage,

@@ -5,6 +5,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { handle } from 'hono/aws-lambda';
 import type { DestinationStream } from 'pino';
 import { ConversationDriver } from '../../channels/conversation-driver.js';
 import type { Logger } from '../../channels/logger.js';
@@ -17,10 +19,10 @@ import {
 import type { BotContext } from '../bot-loader.js';
 import { createChannels } from '../channels.js';
 import type { AppConfig } from '../config.js';
+import { allowedHostsOf } from '../http/hosts.js';
+import { createHttpApp } from '../http/http-app.js';
 import { createAppLogger } from '../logger.js';
 import { createAppModel } from '../model.js';
-import { Router } from '../router.js';
-import { type LoopbackBridge, startLoopbackBridge } from './http-bridge.js';
 import { type ChannelJob, jobOf, parseQueueMessage } from './queue-message.js';
 import { sqsDispatch } from './sqs-dispatch.js';
 
@@ -48,7 +50,8 @@ export interface LambdaRuntime {
 }
 
 export interface IngressRuntime extends LambdaRuntime {
-  readonly bridge: LoopbackBridge;
+  /** An API Gateway HTTP API (v2) / Function URL event through the same Hono app and policy chain as `npm start`. */
+  serve(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
 }
 
 export interface WorkerRuntime extends LambdaRuntime {
@@ -72,7 +75,11 @@ async function core(config: AppConfig, options: LambdaRuntimeOptions) {
   const driver = new ConversationDriver({ workflow, idempotency: storage, logger });
   const records = new DynamoDBKeyValueStore({ client, tableName: config.DYNAMODB_TABLE });
   // The playground keeps files on local disk and has no login: never on Lambda.
-  const lambdaConfig: AppConfig = { ...config, BATON_PLAYGROUND: 'off' };
+  const lambdaConfig: AppConfig = {
+    ...config,
+    BATON_PLAYGROUND: 'off',
+    BATON_TEAMS_AUTH: options.unsafeAllowUnauthenticatedTeams ? 'off' : 'on',
+  };
   const about = { model: model.description, store: `DynamoDB table "${config.DYNAMODB_TABLE}"` };
   const close = async () => {
     await model.close();
@@ -104,15 +111,22 @@ export async function createIngressRuntime(
     dispatch,
     publicEndpoint: !options.unsafeAllowUnauthenticatedTeams,
   });
-  const router = new Router();
-  for (const channel of channels) for (const route of channel.routes) router.add(route);
-  const bridge = await startLoopbackBridge(router, c.logger);
+  const allowedHosts = allowedHostsOf(config, true);
+  const http = createHttpApp({
+    routes: channels.flatMap((ch) => ch.routes),
+    logger: c.logger,
+    // API Gateway and Function URLs add X-Forwarded-For/-Proto/-Port to every request.
+    trustProxy: true,
+    ...(allowedHosts ? { allowedHosts } : {}),
+  });
+  const serve = handle(http);
   return {
     logger: c.logger,
     driver: c.driver,
-    bridge,
+    // aws-lambda's event type says `body?: string` where Hono's says `string | null`: the same JSON.
+    serve: (event) =>
+      serve(event as unknown as Parameters<typeof serve>[0]) as Promise<APIGatewayProxyStructuredResultV2>,
     async close() {
-      await bridge.close();
       for (const channel of channels) await channel.stop?.();
       await c.close();
     },

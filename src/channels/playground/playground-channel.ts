@@ -1,17 +1,16 @@
 /**
  * The playground: a chat channel in the browser, over the same ConversationDriver as Slack and Teams. Pages
  * post messages and approval clicks to a JSON API under /api/playground/*, and watch every thread's events on
- * one Server-Sent Events stream; thread history comes from the checkpoint store.
+ * one Server-Sent Events stream; thread history comes from the checkpoint store. Host, Origin, content type and
+ * size checks (and the access token off loopback) are the app's policy chain, declared by `audience: 'browser'`.
  */
-
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Context } from 'hono';
 import { z } from 'zod';
-import { BatonError } from '../../errors.js';
-import type { ChatChannel, HttpRoute } from '../channel.js';
+import type { ChatChannel, HttpRoute, RoutePolicy } from '../channel.js';
 import type { ChannelUser, ConversationDriver, Inbound, TurnResult } from '../conversation-driver.js';
 import { type Logger, silentLogger } from '../logger.js';
-import { EventHub } from './event-hub.js';
+import { EventStreams } from './event-stream.js';
 import { PAGE_HTML, PAGE_SCRIPT, PAGE_STYLE } from './page/index.js';
 import { personaViews } from './persona-view.js';
 import { FAILURE_NOTICE, PlaygroundTurn } from './playground-turn.js';
@@ -34,11 +33,6 @@ export interface PlaygroundChannelOptions {
   notice?: string;
   /** Shown in the page header. */
   about?: { model?: string; store?: string };
-  /**
-   * Host names the API answers to (from the Host and Origin headers). Set on loopback so a web page that
-   * rebinds its own domain to 127.0.0.1 cannot read transcripts or click Approve.
-   */
-  allowedHostnames?: readonly string[];
 }
 
 const MessageBody = z.object({
@@ -54,20 +48,10 @@ const MessageBody = z.object({
 });
 const DecisionBody = z.object({ requestId: z.string().min(1).max(200), approved: z.boolean() });
 
-class HttpError extends BatonError {
-  readonly code = 'BATON_HTTP';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class PlaygroundChannel implements ChatChannel {
   readonly name = 'playground';
   readonly routes: readonly HttpRoute[];
-  private readonly hub = new EventHub();
+  private readonly streams = new EventStreams();
   private readonly tasks = new Set<Promise<void>>();
   private readonly running = new Map<string, number>();
   private readonly user: ChannelUser;
@@ -80,18 +64,56 @@ export class PlaygroundChannel implements ChatChannel {
   ) {
     this.user = options.user ?? { id: 'playground-user', name: 'You' };
     this.logger = (options.logger ?? silentLogger).child({ channel: 'playground' });
-    const text = (type: string, body: string) => (_req: IncomingMessage, res: ServerResponse) =>
-      send(res, 200, type, body);
+    const page: RoutePolicy = { audience: 'browser' };
+    const api: RoutePolicy = { audience: 'browser', maxBodyBytes: MAX_BODY_BYTES };
+    const get = (path: string, handler: HttpRoute['handler'], policy = api): HttpRoute => ({
+      method: 'GET',
+      path,
+      policy,
+      handler,
+    });
+    const post = (path: string, handler: HttpRoute['handler']): HttpRoute => ({
+      method: 'POST',
+      path,
+      policy: api,
+      handler: (c) => (this.closing ? jsonError(c, 503, 'The server is shutting down.') : handler(c)),
+    });
+    const text = (type: string, body: string) => (c: Context) => secured(c, body, 200, type);
     this.routes = [
-      { method: 'GET', path: '/', handler: text('text/html; charset=utf-8', PAGE_HTML) },
-      {
-        method: 'GET',
-        path: '/playground/app.js',
-        handler: text('text/javascript; charset=utf-8', PAGE_SCRIPT),
-      },
-      { method: 'GET', path: '/playground/app.css', handler: text('text/css; charset=utf-8', PAGE_STYLE) },
-      { method: 'GET', path: `${PLAYGROUND_API}/*`, handler: (req, res) => this.api(req, res) },
-      { method: 'POST', path: `${PLAYGROUND_API}/*`, handler: (req, res) => this.api(req, res) },
+      get('/', text('text/html; charset=utf-8', PAGE_HTML), page),
+      get('/playground/app.js', text('text/javascript; charset=utf-8', PAGE_SCRIPT), page),
+      get('/playground/app.css', text('text/css; charset=utf-8', PAGE_STYLE), page),
+      get(`${PLAYGROUND_API}/info`, (c) => this.info(c)),
+      get(`${PLAYGROUND_API}/events`, (c) => this.streams.open(c), { audience: 'browser', timeoutMs: false }),
+      get(`${PLAYGROUND_API}/threads`, (c) => json(c, 200, { threads: this.index.list() })),
+      post(`${PLAYGROUND_API}/threads`, async (c) => {
+        const thread = await this.index.create();
+        this.streams.broadcast({ type: 'thread', thread });
+        return json(c, 201, { thread });
+      }),
+      get(`${PLAYGROUND_API}/threads/:id`, async (c) => {
+        const thread = this.threadOf(c);
+        if (!thread) return jsonError(c, 404, 'No such thread.');
+        return json(
+          c,
+          200,
+          await buildSnapshot(this.options.driver.workflow, thread, this.running.has(thread.id)),
+        );
+      }),
+      post(`${PLAYGROUND_API}/threads/:id/messages`, async (c) => {
+        const thread = this.threadOf(c);
+        if (!thread) return jsonError(c, 404, 'No such thread.');
+        const body = MessageBody.safeParse(await c.req.json());
+        if (!body.success) return jsonError(c, 400, z.prettifyError(body.error));
+        return this.postMessage(c, thread.id, body.data.text, body.data.clientId);
+      }),
+      post(`${PLAYGROUND_API}/threads/:id/decisions`, async (c) => {
+        const thread = this.threadOf(c);
+        if (!thread) return jsonError(c, 404, 'No such thread.');
+        const body = DecisionBody.safeParse(await c.req.json());
+        if (!body.success) return jsonError(c, 400, z.prettifyError(body.error));
+        return this.postDecision(c, thread.id, body.data.requestId, body.data.approved);
+      }),
     ];
   }
 
@@ -107,86 +129,19 @@ export class PlaygroundChannel implements ChatChannel {
   /** Stops taking messages, closes the event streams, and waits for this channel's turns to be recorded. */
   async stop(): Promise<void> {
     this.closing = true;
-    this.hub.closeAll();
+    this.streams.closeAll();
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
     await this.index.flush();
   }
 
-  private assertAllowedHost(req: IncomingMessage): void {
-    const allowed = this.options.allowedHostnames;
-    if (!allowed) return;
-    const hostnameOf = (value: string) => {
-      try {
-        return new URL(value.includes('://') ? value : `http://${value}`).hostname;
-      } catch {
-        return undefined;
-      }
-    };
-    const host = hostnameOf(req.headers.host ?? '');
-    const origin = req.headers.origin;
-    if (
-      !host ||
-      !allowed.includes(host) ||
-      (origin !== undefined && !allowed.includes(hostnameOf(origin) ?? ''))
-    ) {
-      throw new HttpError(403, `The playground answers only requests addressed to ${allowed.join(', ')}.`);
-    }
+  private threadOf(c: Context) {
+    const id = c.req.param('id') ?? '';
+    return THREAD_ID_PATTERN.test(id) ? this.index.get(id) : undefined;
   }
 
-  private async api(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      await this.route(req, res);
-    } catch (error) {
-      if (error instanceof HttpError) {
-        json(res, error.status, { error: error.message });
-        return;
-      }
-      this.logger.error({ err: errorFields(error), url: req.url }, 'playground request failed');
-      json(res, 500, { error: 'The server could not handle this request; see its log.' });
-    }
-  }
-
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.assertAllowedHost(req);
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.slice(PLAYGROUND_API.length);
-    const parts = path.split('/').filter(Boolean);
-    const method = req.method ?? 'GET';
-    if (method === 'POST') assertJsonRequest(req);
-    if (this.closing && method === 'POST') throw new HttpError(503, 'The server is shutting down.');
-
-    if (method === 'GET' && path === '/info') return this.info(res);
-    if (method === 'GET' && path === '/events') return this.hub.attach(res);
-    if (parts[0] === 'threads' && parts.length === 1) {
-      if (method === 'GET') return json(res, 200, { threads: this.index.list() });
-      const thread = await this.index.create();
-      this.hub.broadcast({ type: 'thread', thread });
-      return json(res, 201, { thread });
-    }
-    if (parts[0] === 'threads' && parts[1] !== undefined) {
-      const thread = this.index.get(parts[1]);
-      if (!THREAD_ID_PATTERN.test(parts[1]) || !thread) throw new HttpError(404, 'No such thread.');
-      if (method === 'GET' && parts.length === 2) {
-        return json(
-          res,
-          200,
-          await buildSnapshot(this.options.driver.workflow, thread, this.running.has(thread.id)),
-        );
-      }
-      if (method === 'POST' && parts[2] === 'messages' && parts.length === 3) {
-        const body = parse(MessageBody, await readJson(req));
-        return this.postMessage(res, thread.id, body.text, body.clientId);
-      }
-      if (method === 'POST' && parts[2] === 'decisions' && parts.length === 3) {
-        const body = parse(DecisionBody, await readJson(req));
-        return this.postDecision(res, thread.id, body.requestId, body.approved);
-      }
-    }
-    throw new HttpError(404, `No playground API at ${method} ${PLAYGROUND_API}${path}.`);
-  }
-
-  private info(res: ServerResponse): void {
+  private info(c: Context): Response {
     const workflow = this.options.driver.workflow;
-    json(res, 200, {
+    return json(c, 200, {
       bot: workflow.name,
       startAgent: workflow.definition.startAgent,
       personas: personaViews(workflow.agents),
@@ -197,11 +152,11 @@ export class PlaygroundChannel implements ChatChannel {
   }
 
   private async postMessage(
-    res: ServerResponse,
+    c: Context,
     threadId: string,
     text: string,
     clientId?: string,
-  ): Promise<void> {
+  ): Promise<Response> {
     const inbound: Inbound = {
       type: 'message',
       conversationKey: conversationKeyOf(threadId),
@@ -210,13 +165,13 @@ export class PlaygroundChannel implements ChatChannel {
       ...(clientId ? { eventId: `playground-msg-${clientId}` } : {}),
     };
     const thread = await this.index.update(threadId, { title: titleOf(text) });
-    if (thread) this.hub.broadcast({ type: 'thread', thread });
-    this.hub.broadcast({ type: 'user_message', threadId, text, author: this.user.name ?? this.user.id });
+    if (thread) this.streams.broadcast({ type: 'thread', thread });
+    this.streams.broadcast({ type: 'user_message', threadId, text, author: this.user.name ?? this.user.id });
     this.startTurn(threadId, inbound);
-    json(res, 202, { accepted: true });
+    return json(c, 202, { accepted: true });
   }
 
-  private postDecision(res: ServerResponse, threadId: string, requestId: string, approved: boolean): void {
+  private postDecision(c: Context, threadId: string, requestId: string, approved: boolean): Response {
     const inbound: Inbound = {
       type: 'decision',
       conversationKey: conversationKeyOf(threadId),
@@ -227,7 +182,7 @@ export class PlaygroundChannel implements ChatChannel {
       eventId: `playground-decision-${requestId}`,
     };
     this.startTurn(threadId, inbound, { requestId, approved });
-    json(res, 202, { accepted: true });
+    return json(c, 202, { accepted: true });
   }
 
   /** Runs the turn after the HTTP answer (as Slack and Teams ack first); the page follows it on the stream. */
@@ -236,7 +191,7 @@ export class PlaygroundChannel implements ChatChannel {
     inbound: Inbound,
     decision?: { requestId: string; approved: boolean },
   ): void {
-    const emit = (event: StreamEvent) => this.hub.broadcast(event);
+    const emit = (event: StreamEvent) => this.streams.broadcast(event);
     const conversation = this.options.driver.workflow.forConversation(inbound.conversationKey);
     const turn = new PlaygroundTurn(threadId, conversation, emit, decision);
     this.running.set(threadId, (this.running.get(threadId) ?? 0) + 1);
@@ -294,10 +249,10 @@ export class PlaygroundChannel implements ChatChannel {
     ) {
       const mark = { kind: 'notice', level: 'error', text: FAILURE_NOTICE } as const;
       marks.push({ after: turn.startedAfter ?? null, mark });
-      this.hub.broadcast({ type: 'mark', threadId, mark });
+      this.streams.broadcast({ type: 'mark', threadId, mark });
     }
     const thread = await this.index.update(threadId, { marks });
-    if (thread) this.hub.broadcast({ type: 'thread', thread });
+    if (thread) this.streams.broadcast({ type: 'thread', thread });
   }
 }
 
@@ -310,49 +265,24 @@ function titleOf(text: string): string {
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
 }
 
-/** Browsers cannot send JSON across origins without a preflight we never answer: a cheap CSRF guard. */
-function assertJsonRequest(req: IncomingMessage): void {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type))
-    throw new HttpError(415, 'Send JSON (content-type: application/json).');
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'The request body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    throw new HttpError(400, 'The request body is not valid JSON.');
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, z.prettifyError(parsed.error));
-  return parsed.data;
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, {
+/** Pages and API answers: nothing but our own script and style runs, even if a model's text slipped through. */
+function secured(c: Context, body: string, status: number, type: string): Response {
+  return c.body(body, status as 200, {
     'content-type': type,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    // Nothing but our own script and style runs on the page, even if a model's text were to slip through.
     'content-security-policy':
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     'referrer-policy': 'no-referrer',
   });
-  res.end(body);
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+function json(c: Context, status: number, body: unknown): Response {
+  return secured(c, JSON.stringify(body), status, 'application/json; charset=utf-8');
+}
+
+function jsonError(c: Context, status: number, message: string): Response {
+  return json(c, status, { error: message });
 }
 
 function errorFields(error: unknown): { name: string; message: string } {

@@ -3,7 +3,7 @@
  * collects the markers (handoffs, decisions, notices, the end) to persist with the thread when the turn ends.
  */
 
-import type { WorkflowEvent } from '../../handoff/events.js';
+import { type ToolRun, toolsRunNotice, type WorkflowEvent } from '../../handoff/events.js';
 import { FunctionApprovalRequest } from '../../handoff/requests.js';
 import type { HandoffWorkflow } from '../../handoff/workflow.js';
 import type { TurnSink } from '../conversation-driver.js';
@@ -86,7 +86,7 @@ export class PlaygroundTurn implements TurnSink {
         break;
       case 'failed':
         // The model's or the store's words stay in the log: people get a short notice.
-        this.mark({ kind: 'notice', level: 'error', text: FAILURE_NOTICE });
+        this.mark({ kind: 'notice', level: 'error', text: withToolsRun(FAILURE_NOTICE, e.toolsRun) });
         break;
       case 'warning':
         this.mark({ kind: 'notice', level: 'warning', text: e.message });
@@ -100,4 +100,10 @@ export class PlaygroundTurn implements TurnSink {
     this.marks.push({ after: this.lastMessageId ?? null, mark });
     this.emit({ type: 'mark', threadId: this.threadId, mark });
   }
+}
+
+/** The failure notice, plus which tools had run (their effects stand). */
+function withToolsRun(text: string, toolsRun: readonly ToolRun[]): string {
+  const ran = toolsRunNotice(toolsRun);
+  return ran ? `${text} ${ran}` : text;
 }

@@ -4,7 +4,7 @@
  * the conversation state is already safe in the store.
  */
 import type { Persona } from '../../agents/agent.js';
-import type { WorkflowEvent } from '../../handoff/events.js';
+import { type ToolRun, toolsRunNotice, type WorkflowEvent } from '../../handoff/events.js';
 import { FunctionApprovalRequest } from '../../handoff/requests.js';
 import type { TurnSink } from '../conversation-driver.js';
 import type { Logger } from '../logger.js';
@@ -57,13 +57,15 @@ export class SlackTurnRenderer implements TurnSink {
     await this.safely('close', () => this.closeCurrent());
   }
 
-  /** Posts the apology once per turn (a failed event, or a failed turn result). */
-  async apologize(): Promise<void> {
+  /** Posts the apology once per turn (a failed event, or a failed turn result), saying which tools had run. */
+  async apologize(toolsRun: readonly ToolRun[] = []): Promise<void> {
     await this.safely('apology', async () => {
       await this.closeCurrent();
       if (this.apologized) return;
       this.apologized = true;
-      await this.options.poster.post(this.options.target, undefined, notice(`:warning: ${NOTICES.apology}`));
+      const ran = toolsRunNotice(toolsRun);
+      const text = ran ? `${NOTICES.apology} ${escapeMrkdwn(ran)}` : NOTICES.apology;
+      await this.options.poster.post(this.options.target, undefined, notice(`:warning: ${text}`));
     });
   }
 
@@ -127,12 +129,18 @@ export class SlackTurnRenderer implements TurnSink {
         await poster.post(target, undefined, notice(NOTICES.closed));
         return;
       case 'failed':
-        await this.apologize();
+        await this.apologize(e.toolsRun);
         return;
-      case 'warning':
+      case 'warning': {
         await this.closeCurrent();
-        await poster.post(target, undefined, notice(`:warning: ${NOTICES.warning}`));
+        // Notes about an answer (empty, cut off) say exactly that; safety stops share one line.
+        const text =
+          e.code === 'empty_response' || e.code === 'truncated_response'
+            ? escapeMrkdwn(e.message)
+            : NOTICES.warning;
+        await poster.post(target, undefined, notice(`:warning: ${text}`));
         return;
+      }
       case 'status':
         if (e.state !== 'in_progress') await this.closeCurrent();
         return;

@@ -2,17 +2,16 @@
  * The Slack channel: the real Bolt `App` behind Baton's HTTP routes (or Socket Mode), acking at once and running
  * each turn afterwards through the conversation driver, rendered into the thread by `SlackTurnRenderer`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   App,
   type BlockAction,
   type ButtonAction,
-  HTTPReceiver,
   type Receiver,
   SocketModeReceiver,
   type types,
   webApi,
 } from '@slack/bolt';
+import type { Context } from 'hono';
 import type { Persona } from '../../agents/agent.js';
 import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { TurnResult } from '../conversation-driver.js';
@@ -22,6 +21,7 @@ import { toBoltLogger } from './bolt-logger.js';
 import { BotIdentity, BotIdentityUnavailableError, DEFAULT_IDENTITY_RETRY } from './bot-identity.js';
 import { clickJobOf } from './click-job.js';
 import { SharedFileReads } from './files.js';
+import { HonoReceiver } from './hono-receiver.js';
 import {
   asMessageEvent,
   isDirectMessage,
@@ -71,7 +71,7 @@ class BoltSlackChannel implements SlackChannel {
   readonly name = 'slack';
   readonly app: App;
   readonly routes: readonly HttpRoute[];
-  private readonly receiver: HTTPReceiver | SocketModeReceiver;
+  private readonly receiver: HonoReceiver | SocketModeReceiver;
   private readonly socketMode: boolean;
   private readonly oauth: boolean;
   private readonly logger: Logger;
@@ -124,28 +124,28 @@ class BoltSlackChannel implements SlackChannel {
             clientOptions: options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {},
           },
         })
-      : new HTTPReceiver({
+      : new HonoReceiver({
           signingSecret: options.signingSecret!,
-          endpoints: EVENTS_PATH,
           // Ack before listeners finish: a model turn takes far longer than Slack's 3 s. A dispatching channel
           // answers after the hand-over instead (a queue write takes milliseconds), so a lost turn is retried.
           processBeforeResponse: options.dispatch !== undefined,
           logger: boltLogger,
           ...(this.oauth
             ? {
-                clientId: options.clientId,
-                clientSecret: options.clientSecret,
-                stateSecret: options.stateSecret,
-                installationStore: this.installationStore,
-                scopes: [...(options.scopes ?? DEFAULT_BOT_SCOPES)],
-                installerOptions: {
-                  installPath: INSTALL_PATH,
-                  redirectUriPath: OAUTH_REDIRECT_PATH,
-                  clientOptions,
-                  // The install link goes to the same Slack host as the Web API (GovSlack, …).
-                  ...(options.slackApiUrl
-                    ? { authorizationUrl: oauthAuthorizeUrl(options.slackApiUrl) }
-                    : {}),
+                oauth: {
+                  provider: {
+                    clientId: options.clientId!,
+                    clientSecret: options.clientSecret!,
+                    stateSecret: options.stateSecret!,
+                    installationStore: this.installationStore!,
+                    logger: boltLogger,
+                    clientOptions,
+                    // The install link goes to the same Slack host as the Web API (GovSlack, …).
+                    ...(options.slackApiUrl
+                      ? { authorizationUrl: oauthAuthorizeUrl(options.slackApiUrl) }
+                      : {}),
+                  },
+                  installUrl: { scopes: [...(options.scopes ?? DEFAULT_BOT_SCOPES)] },
                 },
               }
             : {}),
@@ -200,24 +200,38 @@ class BoltSlackChannel implements SlackChannel {
   }
 
   private httpRoutes(): HttpRoute[] {
-    const receiver = this.receiver as HTTPReceiver;
-    const handler = (req: IncomingMessage, res: ServerResponse) => {
-      if (this.stopped) {
-        // Not acked: Slack retries the delivery, which another instance (or this one restarted) handles.
-        res.writeHead(503).end();
-        return;
-      }
-      try {
-        receiver.requestListener(req, res);
-      } catch {
-        if (!res.headersSent) res.writeHead(404).end();
-      }
-    };
-    const routes: HttpRoute[] = [{ method: 'POST', path: EVENTS_PATH, handler }];
+    const receiver = this.receiver as HonoReceiver;
+    const unlessStopped = (handle: (c: Context) => Promise<Response>) => (c: Context) =>
+      // Not acked: Slack retries the delivery, which another instance (or this one restarted) handles.
+      this.stopped ? new Response(null, { status: 503 }) : handle(c);
+    const routes: HttpRoute[] = [
+      {
+        method: 'POST',
+        path: EVENTS_PATH,
+        // Interactivity payloads come form-encoded; Bolt checks the signature over the raw text.
+        policy: {
+          audience: 'webhook',
+          accepts: ['application/json', 'application/x-www-form-urlencoded'],
+        },
+        handler: unlessStopped((c) => receiver.handleEvent(c)),
+      },
+    ];
     if (this.oauth) {
+      // Opened in a browser by an admin, the redirect by a navigation from Slack's site: no Origin rule applies.
+      const page = { audience: 'public' } as const;
       routes.push(
-        { method: 'GET', path: INSTALL_PATH, handler },
-        { method: 'GET', path: OAUTH_REDIRECT_PATH, handler },
+        {
+          method: 'GET',
+          path: INSTALL_PATH,
+          policy: page,
+          handler: unlessStopped((c) => receiver.handleOAuth(c, 'install')),
+        },
+        {
+          method: 'GET',
+          path: OAUTH_REDIRECT_PATH,
+          policy: page,
+          handler: unlessStopped((c) => receiver.handleOAuth(c, 'redirect')),
+        },
       );
     }
     return routes;

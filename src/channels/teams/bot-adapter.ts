@@ -4,8 +4,6 @@
  * implementation of `TeamsTransport`, nothing else. The types are the plain JSON shapes of the Bot Connector
  * protocol (the subset we read or write), so no SDK class leaks into the channel.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
 export interface TeamsAccount {
   id: string;
   name?: string;
@@ -91,6 +89,22 @@ export interface InboundTurn extends ConversationSender {
   readonly reference: ConversationRef;
 }
 
+/** An inbound HTTP request as the transport needs it: the app has already checked and parsed it. */
+export interface ActivityRequest {
+  method: string;
+  /** Lower-case header names (`authorization` carries the Bot Framework token). */
+  headers: Readonly<Record<string, string>>;
+  /** The parsed JSON activity. */
+  body: unknown;
+}
+
+/** The HTTP answer to an activity (`200` with an invoke's reply as `body`, `401` without a valid token, …). */
+export interface ActivityResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 export interface TeamsTransport {
   /** True when inbound requests must carry a valid Bot Framework token. */
   readonly authenticationEnabled: boolean;
@@ -99,10 +113,9 @@ export interface TeamsTransport {
    * returns is the HTTP answer. Unauthenticated requests get 401 and never reach `onActivity`.
    */
   process(
-    req: IncomingMessage,
-    res: ServerResponse,
+    request: ActivityRequest,
     onActivity: (turn: InboundTurn) => Promise<InvokeReply | undefined>,
-  ): Promise<void>;
+  ): Promise<ActivityResponse>;
   /** Opens a proactive turn in a stored conversation (replies after the HTTP request has been answered). */
   continueConversation(
     ref: ConversationRef,

@@ -2,8 +2,6 @@
  * `TeamsTransport` on botbuilder 4.23.3's `CloudAdapter` — the only file that imports botbuilder, so the move to
  * `@microsoft/agents-hosting` is one new file. Authentication uses botbuilder's own configuration names.
  */
-
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Activity,
   ActivityTypes,
@@ -15,6 +13,8 @@ import {
 import { BatonError } from '../../errors.js';
 import type { Logger } from '../logger.js';
 import type {
+  ActivityRequest,
+  ActivityResponse,
   ConversationRef,
   ConversationSender,
   InboundTurn,
@@ -23,7 +23,6 @@ import type {
   TeamsTransport,
 } from './bot-adapter.js';
 import { applyBotbuilderEntityFix } from './botbuilder-entity-fix.js';
-import { expressLikeResponse, RequestBodyError, readJsonBody, sendPlain } from './node-http-bridge.js';
 
 /**
  * `MicrosoftAppType`. New Azure Bot registrations can only be SingleTenant or UserAssignedMSI (multi-tenant
@@ -80,20 +79,29 @@ export function createBotbuilderTransport(options: BotbuilderTransportOptions): 
   return {
     authenticationEnabled: appId !== '',
 
-    async process(req: IncomingMessage, res: ServerResponse, onActivity) {
-      let body: unknown;
-      try {
-        body = await readJsonBody(req);
-      } catch (error) {
-        if (error instanceof RequestBodyError) return sendPlain(res, error.status, error.message);
-        throw error;
+    async process(request: ActivityRequest, onActivity) {
+      if (appId === '') {
+        // Unauthenticated (local use only): replies go to the activity's serviceUrl, so only to this machine.
+        const serviceUrl = (request.body as { serviceUrl?: unknown } | null)?.serviceUrl;
+        if (!isLoopbackUrl(serviceUrl)) {
+          log.warn(
+            { serviceUrl: String(serviceUrl) },
+            'Teams: unauthenticated activity with a remote serviceUrl refused',
+          );
+          return {
+            status: 403,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+            body: 'Without MicrosoftAppId, Baton answers only activities whose serviceUrl is on this machine.',
+          };
+        }
       }
-      const request = {
-        method: req.method ?? 'POST',
-        headers: req.headers,
-        body: body as Record<string, unknown>,
+      const response = new BufferedResponse();
+      const req = {
+        method: request.method,
+        headers: { ...request.headers },
+        body: request.body as Record<string, unknown>,
       };
-      await adapter.process(request, expressLikeResponse(res), async (context) => {
+      await adapter.process(req, response, async (context) => {
         const activity = context.activity as TeamsActivity;
         const turn: InboundTurn = {
           activity,
@@ -105,6 +113,7 @@ export function createBotbuilderTransport(options: BotbuilderTransportOptions): 
           await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: reply });
         }
       });
+      return response.toActivityResponse();
     },
 
     async continueConversation(ref: ConversationRef, fn) {
@@ -113,6 +122,60 @@ export function createBotbuilderTransport(options: BotbuilderTransportOptions): 
       });
     },
   };
+}
+
+/**
+ * The response object `CloudAdapter.process` writes to (it checks for express/restify's `status/header/send/end`),
+ * buffered into Baton's {@link ActivityResponse}: the only bridge botbuilder needs.
+ */
+class BufferedResponse {
+  socket: unknown = null;
+  private statusCode = 200;
+  private readonly headers: Record<string, string> = {};
+  private body: string | undefined;
+
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+
+  header(name: string, value: unknown): this {
+    this.headers[name.toLowerCase()] = String(value);
+    return this;
+  }
+
+  send(value?: unknown): this {
+    if (value === undefined) return this;
+    if (typeof value === 'string' || Buffer.isBuffer(value)) {
+      this.body = value.toString();
+      this.headers['content-type'] ??= 'text/plain; charset=utf-8';
+    } else {
+      this.body = JSON.stringify(value);
+      this.headers['content-type'] = 'application/json; charset=utf-8';
+    }
+    return this;
+  }
+
+  end(): this {
+    return this;
+  }
+
+  toActivityResponse(): ActivityResponse {
+    return {
+      status: this.statusCode,
+      headers: this.headers,
+      ...(this.body !== undefined ? { body: this.body } : {}),
+    };
+  }
+}
+
+function isLoopbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  const { protocol, hostname } = new URL(value);
+  return (
+    (protocol === 'http:' || protocol === 'https:') &&
+    (hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname))
+  );
 }
 
 function toRef(ref: Partial<ConversationReference>): ConversationRef {

@@ -3,6 +3,8 @@ export type { AdaptiveCard } from './adaptive-card.js';
 export { aiLabelEntity } from './adaptive-card.js';
 export { approvalCard, decidedCard, parseApprovalData } from './approval-card.js';
 export type {
+  ActivityRequest,
+  ActivityResponse,
   ConversationRef,
   ConversationSender,
   InboundTurn,
@@ -20,6 +22,11 @@ export {
 } from './conversation-references.js';
 export { conversationKeyOf } from './inbound-activity.js';
 export { MAX_TEXT_BYTES, splitText } from './split-text.js';
-export { createTeamsChannel, type TeamsChannel, type TeamsChannelOptions } from './teams-channel.js';
+export {
+  createTeamsChannel,
+  MAX_ACTIVITY_BYTES,
+  type TeamsChannel,
+  type TeamsChannelOptions,
+} from './teams-channel.js';
 export type { TeamsDispatch, TeamsJob } from './teams-job.js';
 export type { StreamTiming } from './teams-stream.js';

@@ -3,7 +3,7 @@
  * (a typing indicator), its conversation reference is saved, and the turn runs afterwards through the driver,
  * replying proactively. Approval clicks are answered with the decided card as soon as the driver settled them.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from 'hono';
 import type { Persona } from '../../agents/agent.js';
 import type { ChatChannel, HttpRoute } from '../channel.js';
 import type { ConversationDriver, Inbound } from '../conversation-driver.js';
@@ -24,7 +24,6 @@ import {
   tenantOf,
   userOf,
 } from './inbound-activity.js';
-import { sendPlain } from './node-http-bridge.js';
 import type { TeamsDispatch, TeamsJob } from './teams-job.js';
 import type { StreamTiming } from './teams-stream.js';
 import { TeamsTurnRenderer } from './turn-renderer.js';
@@ -60,6 +59,9 @@ export interface TeamsChannelOptions {
    */
   dispatch?: TeamsDispatch;
 }
+
+/** Bot Framework activities are well under this; larger bodies are refused (413) before parsing. */
+export const MAX_ACTIVITY_BYTES = 1024 * 1024;
 
 export interface TeamsChannel extends ChatChannel {
   /** Resolves when every turn started so far has finished rendering (tests, graceful shutdown). */
@@ -234,17 +236,33 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
     while (work.length > 0) await Promise.all(work.splice(0));
   };
 
-  const handler = async (req: IncomingMessage, res: ServerResponse) => {
-    if (stopped) return sendPlain(res, 503, 'Shutting down.');
+  const handler = async (c: Context): Promise<Response> => {
+    if (stopped) return c.text('Shutting down.', 503);
     try {
-      await transport.process(req, res, onActivity);
+      const answer = await transport.process(
+        { method: c.req.method, headers: c.req.header(), body: await c.req.json() },
+        onActivity,
+      );
+      return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
     } catch (error) {
       log.error({ err: errorInfo(error) }, 'Teams: request failed');
-      sendPlain(res, 500, 'Internal error.');
+      return c.text('Internal error.', 500);
     }
   };
 
-  const routes: HttpRoute[] = [{ method: 'POST', path, handler }];
+  // Without authentication the endpoint is for this machine only: no proxies, no tunnels.
+  const routes: HttpRoute[] = [
+    {
+      method: 'POST',
+      path,
+      policy: {
+        audience: 'webhook',
+        maxBodyBytes: MAX_ACTIVITY_BYTES,
+        refuseForwarded: !transport.authenticationEnabled,
+      },
+      handler,
+    },
+  ];
   return {
     name: 'teams',
     routes,

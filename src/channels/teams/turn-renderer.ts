@@ -4,7 +4,7 @@
  * chats — the answer streamed as it is written. Send failures are logged, never thrown into the workflow.
  */
 import type { Persona } from '../../agents/agent.js';
-import type { WorkflowEvent } from '../../handoff/events.js';
+import { toolsRunNotice, type WorkflowEvent } from '../../handoff/events.js';
 import { FunctionApprovalRequest } from '../../handoff/requests.js';
 import type { TurnResult, TurnSink } from '../conversation-driver.js';
 import type { Logger } from '../logger.js';
@@ -58,7 +58,7 @@ export class TeamsTurnRenderer implements TurnSink {
         return this.send(smallLine(`⚠️ ${e.message}`));
       case 'failed':
         await this.endStream();
-        return this.showFailure();
+        return this.showFailure(toolsRunNotice(e.toolsRun));
       default:
         return;
     }
@@ -117,10 +117,11 @@ export class TeamsTurnRenderer implements TurnSink {
     await this.send({ type: 'typing' });
   }
 
-  private async showFailure(): Promise<void> {
+  private async showFailure(toolsRan?: string): Promise<void> {
     if (this.failureShown) return;
     this.failureShown = true;
-    await this.send(failureNotice());
+    const notice = failureNotice();
+    await this.send(toolsRan ? { ...notice, text: `${notice.text} ${toolsRan}` } : notice);
   }
 
   private async send(activity: OutgoingActivity): Promise<void> {

@@ -3,8 +3,6 @@
  * server, Slack's Web API faked on loopback, a scripted OpenAI-compatible model, and correctly signed requests.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { z } from 'zod';
 import { ChatAgent } from '../../../src/agents/agent.js';
@@ -20,6 +18,7 @@ import { HandoffBuilder } from '../../../src/handoff/builder.js';
 import { InMemoryIdempotencyStore } from '../../../src/store/idempotency.js';
 import { InMemoryCheckpointStorage } from '../../../src/store/memory.js';
 import { type ScriptedFixture, useScriptedServer } from '../../helpers.js';
+import { type RoutesServer, serveRoutes } from '../../http-routes.js';
 import { type FakeMessage, FakeSlackApi, type FakeSlackOptions } from './fake-slack-api.js';
 
 export const TEAM = 'T1';
@@ -119,7 +118,7 @@ export interface PostOptions {
 export function useSlackHarness(): SlackHarness {
   const fixture = useScriptedServer();
   const signingSecret = randomBytes(16).toString('hex');
-  let server: Server;
+  let server: RoutesServer;
   let routes: readonly HttpRoute[] = [];
   let current: Rig | undefined;
   let eventSeq = 0;
@@ -131,17 +130,8 @@ export function useSlackHarness(): SlackHarness {
 
   beforeAll(async () => {
     h.fake = await FakeSlackApi.start();
-    server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const route = routes.find((r) => r.method === req.method && r.path === path);
-      if (!route) {
-        res.writeHead(404).end();
-        return;
-      }
-      void route.handler(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    h.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveRoutes(() => routes);
+    h.url = server.url;
   });
   afterEach(async () => {
     await current?.channel.idle();
@@ -149,10 +139,7 @@ export function useSlackHarness(): SlackHarness {
   });
   afterAll(async () => {
     await current?.channel.stop?.();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.close();
     await h.fake.close();
   });
 

@@ -63,6 +63,20 @@ describe('SlackTurnRenderer', () => {
     ]);
   });
 
+  it('says which tools ran before a failure, and shows notes about empty or cut-off answers', async () => {
+    const r = renderer();
+    await r.event(new WorkflowWarningEvent('empty_response', 'Agent A returned an empty answer.', 'a'));
+    await r.event(
+      new WorkflowFailedEvent({ name: 'ModelHttpError', message: '503' }, 'a', [
+        { name: 'process_refund', callId: 'call_1', ok: true },
+      ]),
+    );
+    expect(h.fake.thread('C9', '1.1').map((m) => m.text)).toEqual([
+      ':warning: Agent A returned an empty answer.',
+      `:warning: ${NOTICES.apology} Before that, this ran: process_refund (done).`,
+    ]);
+  });
+
   it('posts nothing for a user-input request and a friendly notice for a safety stop', async () => {
     const r = renderer();
     await r.event(new RequestInfoEvent('req_1', 'a', new HandoffAgentUserRequest({ messages: [] })));

@@ -1,9 +1,6 @@
 /** A Baton Teams bot on loopback (real CloudAdapter over HTTP) wired to the fake Bot Connector. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createCustomerSupportWorkflow } from '../../../examples/customer-support.js';
 import type { ChatModel } from '../../../src/agents/model.js';
-import type { HttpRoute } from '../../../src/channels/channel.js';
 import { type ApproverRule, ConversationDriver } from '../../../src/channels/conversation-driver.js';
 import {
   createTeamsChannel,
@@ -12,6 +9,7 @@ import {
 } from '../../../src/channels/teams/index.js';
 import { InMemoryIdempotencyStore } from '../../../src/store/idempotency.js';
 import { InMemoryCheckpointStorage } from '../../../src/store/memory.js';
+import { serveRoutes } from '../../http-routes.js';
 import { type FakeConnector, startFakeConnector } from './fake-connector.js';
 
 export const TENANT = 'tenant-contoso';
@@ -44,17 +42,8 @@ export async function startHarness(
     ...(approvers ? { approvers } : {}),
   });
   const channel = createTeamsChannel({ driver, ...channelOptions });
-  const server: Server = createServer((req, res) => {
-    const route = channel.routes.find((r: HttpRoute) => r.method === req.method && r.path === req.url);
-    if (!route) {
-      res.statusCode = 404;
-      res.end();
-      return;
-    }
-    void route.handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  const server = await serveRoutes(() => channel.routes);
+  const url = `${server.url}/api/messages`;
   return {
     url,
     connector,
@@ -76,8 +65,7 @@ export async function startHarness(
     async close() {
       await channel.whenIdle();
       await driver.drain();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await connector.close();
     },
   };
