@@ -29,7 +29,7 @@ export interface KillRoundOptions {
   staggerMs?: number;
   /** Kill the app this long after the round's first flow starts; undefined: no kill (the baseline). */
   killAtMs?: number;
-  /** How long a flow may take after the (re)start before it counts as waiting (default 20 000). */
+  /** How long a flow may take after the (re)start before it counts as waiting (default 30 000). */
   deadlineMs?: number;
   env?: Record<string, string>;
 }
@@ -103,7 +103,7 @@ export async function runKillRound(world: World, options: KillRoundOptions): Pro
   const delivery = slackDelivery(world, app.url);
   const started = Date.now();
   let restartedAt: number | undefined;
-  const deadline = () => (restartedAt ?? started) + (options.deadlineMs ?? 20_000);
+  const deadline = () => (restartedAt ?? started) + (options.deadlineMs ?? 30_000);
   const phases: string[] = [];
   const finishedAt: (number | undefined)[] = [];
   let killedPhases: string[] | undefined;
@@ -127,7 +127,7 @@ export async function runKillRound(world: World, options: KillRoundOptions): Pro
     phases[k] = 'not started';
     await sleep(Math.random() * (options.staggerMs ?? 2500));
     phases[k] = 'mention';
-    void delivery.event(
+    const mentioned = delivery.event(
       `Ev${options.round}x${k}`,
       mention(channel, `I want a refund for order ${order}`, rootTs),
     );
@@ -144,7 +144,7 @@ export async function runKillRound(world: World, options: KillRoundOptions): Pro
       if (answer) finishedAt[k] = Date.now();
     }
     phases[k] = 'finished';
-    return { channel, order, rootTs, thread };
+    return { channel, order, rootTs, thread, mentioned };
   };
 
   const threads = await Promise.all(Array.from({ length: flows }, (_, k) => runFlow(k)));
@@ -167,6 +167,8 @@ export async function runKillRound(world: World, options: KillRoundOptions): Pro
         refund,
       });
       const done = finishedAt[k];
+      const mentionDelivery = await t.mentioned;
+      if (!mentionDelivery.acked) judged.notes.push('Slack gave up on the mention: never acked');
       outcomes.push({
         round: options.round,
         flow: k,

@@ -23,7 +23,10 @@ export interface SlackDeliveryOptions {
   signingSecret: string;
   /** The app's base URL (stable across restarts: the same port). */
   url: () => string;
-  /** Waits before retries 1..3 (Slack: ~0 s, ~1 min, ~5 min). Default [250, 1500, 4000]. */
+  /**
+   * Waits before retries 1..3 (Slack: ~0 s, ~1 min, ~5 min). Default [300, 12 000, 30 000]: compressed, yet
+   * longer than a restart of the app on a loaded 2-core machine (8–10 s), as Slack's 1-minute retry is.
+   */
   retryDelaysMs?: readonly number[];
   /** Slack's 3 s answer deadline. */
   timeoutMs?: number;
@@ -35,7 +38,7 @@ export class SlackDelivery {
   private readonly timeoutMs: number;
 
   constructor(private readonly options: SlackDeliveryOptions) {
-    this.retryDelaysMs = options.retryDelaysMs ?? [250, 1500, 4000];
+    this.retryDelaysMs = options.retryDelaysMs ?? [300, 12_000, 30_000];
     this.timeoutMs = options.timeoutMs ?? 3000;
   }
 
