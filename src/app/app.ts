@@ -129,6 +129,11 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     const server = await startNodeServer(http, config.HOST, config.PORT);
     cleanup.push(() => server.close());
     for (const channel of channels) await channel.start?.();
+    // Conversations a crash left mid-turn (here or in a process that died) finish without waiting for the user.
+    void driver
+      .resumeInterrupted()
+      .catch((error: unknown) => logger.warn({ err: error }, 'resume at start-up failed'));
+    driver.startSweeper();
 
     const port = server.port;
     const host =

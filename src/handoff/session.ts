@@ -29,6 +29,8 @@ export class ConversationSession {
    * request pending here may already have been settled on the conversation's newer branch.
    */
   forked = false;
+  /** The lease token every commit carries (fencing), while a runner holding the conversation's lease runs it. */
+  leaseToken: number | undefined;
 
   private constructor(
     readonly head: HeadState,
@@ -120,6 +122,7 @@ export class ConversationSession {
       timestamp: new Date().toISOString(),
       messages: this.unsaved as unknown as JsonObject[],
       state: structuredClone(this.head) as unknown as JsonObject,
+      ...(this.leaseToken !== undefined ? { leaseToken: this.leaseToken } : {}),
     });
     this.unsaved = [];
     this.checkpointId = info.checkpointId;

@@ -6,6 +6,7 @@ import type { Context } from '@opentelemetry/api';
 import type { ChatAgent } from '../agents/agent.js';
 import type { ChatMessage, MessageInput } from '../agents/messages.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
+import { LeaseLostError } from '../store/storage-errors.js';
 import type { HandoffDefinition, ReturnToContext } from './builder.js';
 import { visibleConversation } from './context.js';
 import {
@@ -46,6 +47,11 @@ export interface RestoreOptions {
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /**
+   * The conversation lease's fencing token (`Lease.token`): every commit of this run carries it, so a runner
+   * that was overtaken can never overwrite newer state (its commit throws `LeaseLostError`).
+   */
+  leaseToken?: number;
 }
 
 export class HandoffWorkflow {
@@ -54,6 +60,8 @@ export class HandoffWorkflow {
   private busy = false;
   /** The running turn's OpenTelemetry context (set while `busy`). */
   private trace: Context | undefined;
+  /** The options of the run in progress (its lease token and signal). */
+  private runOptions: RunOptions | undefined;
 
   private conversation: string;
   /** True when bound to a conversation by the caller (not a generated id). */
@@ -89,13 +97,13 @@ export class HandoffWorkflow {
    * approvals are pending is recorded and the approvals stay pending.
    */
   runStream(input: MessageInput | RestoreOptions, options: RunOptions = {}): AsyncGenerator<WorkflowEvent> {
-    if (isRestore(input)) return this.exclusive(() => this.restore(input, options));
-    return this.exclusive(() => this.continueWith(toUserInput(input), options));
+    if (isRestore(input)) return this.exclusive(() => this.restore(input, options), options);
+    return this.exclusive(() => this.continueWith(toUserInput(input), options), options);
   }
 
   /** Answers pending requests: `{ [requestId]: response }`. Unknown or answered ids throw and change nothing. */
   sendResponsesStreaming(responses: ResponseMap, options: RunOptions = {}): AsyncGenerator<WorkflowEvent> {
-    return this.exclusive(() => this.respond(responses, options));
+    return this.exclusive(() => this.respond(responses, options), options);
   }
 
   async run(input: MessageInput | RestoreOptions, options: RunOptions = {}): Promise<WorkflowRunResult> {
@@ -133,11 +141,15 @@ export class HandoffWorkflow {
     return new WorkflowRunResult(events, await this.getPendingRequests());
   }
 
-  private async *exclusive(body: () => AsyncGenerator<WorkflowEvent>): AsyncGenerator<WorkflowEvent> {
+  private async *exclusive(
+    body: () => AsyncGenerator<WorkflowEvent>,
+    options: RunOptions,
+  ): AsyncGenerator<WorkflowEvent> {
     if (this.busy) throw new WorkflowBusyError(this.conversation);
     this.busy = true;
     const turn = new TurnTrace(this.definition.name, this.conversation);
     this.trace = turn.context;
+    this.runOptions = options;
     try {
       for await (const e of body()) {
         turn.observe(e);
@@ -152,6 +164,7 @@ export class HandoffWorkflow {
       turn.end(this.conversation);
       this.trace = undefined;
       this.busy = false;
+      this.runOptions = undefined;
     }
   }
 
@@ -173,6 +186,7 @@ export class HandoffWorkflow {
 
   private async *continueWith(input: ChatMessage[], options: RunOptions): AsyncGenerator<WorkflowEvent> {
     const session = await this.load();
+    session.leaseToken = options.leaseToken;
     const head = session.head;
     // A message whose id is already in the transcript was recorded by an earlier attempt of this turn (a
     // retry after a lost race): never append it twice; finish its turn only if no one else has.
@@ -216,6 +230,7 @@ export class HandoffWorkflow {
 
   private async *respond(responses: ResponseMap, options: RunOptions): AsyncGenerator<WorkflowEvent> {
     const session = await this.load();
+    session.leaseToken = options.leaseToken;
     const head = session.head;
     const pendingIds = head.pendingRequests.map((r) => r.requestId);
     // Validate everything — ids, shapes, routing — before changing anything.
@@ -273,6 +288,7 @@ export class HandoffWorkflow {
     const checkpoint = await storage.load(input.checkpointId, conversationId);
     if (!checkpoint) throw new CheckpointNotFoundError(input.checkpointId);
     const session = ConversationSession.fromCheckpoint(this.definition, checkpoint);
+    session.leaseToken = options.leaseToken;
     const pendingIds = session.head.pendingRequests.map((r) => r.requestId);
     for (const id of Object.keys(input.responses ?? {})) {
       if (!pendingIds.includes(id)) throw new UnknownRequestError(id, session.conversationId, pendingIds);
@@ -358,8 +374,13 @@ export class HandoffWorkflow {
     try {
       yield* body.call(this);
     } catch (error) {
-      if (error instanceof ConcurrentUpdateError) {
-        // Our in-memory state is stale: the next call reloads it from storage.
+      if (
+        error instanceof ConcurrentUpdateError ||
+        error instanceof LeaseLostError ||
+        this.runOptions?.signal?.reason instanceof LeaseLostError
+      ) {
+        // Our in-memory state is stale, or another runner owns the conversation now: record nothing, and the
+        // next call reloads from storage.
         this.session = undefined;
         throw error;
       }

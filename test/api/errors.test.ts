@@ -11,6 +11,7 @@ import {
 import { ToolDefinitionError } from '../../src/agents/tool.js';
 import { BotLoadError } from '../../src/app/bot-loader.js';
 import { ConfigError } from '../../src/app/config.js';
+import { LeaseWaitTimeoutError } from '../../src/channels/driver-types.js';
 import { BotIdentityUnavailableError } from '../../src/channels/slack/bot-identity.js';
 import { TeamsConfigError } from '../../src/channels/teams/botbuilder-transport.js';
 import { BATON_ERROR_CODES, BatonError, isBatonError } from '../../src/errors.js';
@@ -82,6 +83,7 @@ const cases: [Error, string, new (...args: never[]) => Error][] = [
   ],
   [new LeaseLostError('c1', 1, 2), 'BATON_LEASE_LOST', LeaseLostError],
   [new UnknownDeliveryError('c1', 'd'), 'BATON_UNKNOWN_DELIVERY', UnknownDeliveryError],
+  [new LeaseWaitTimeoutError('c1', 1000), 'BATON_LEASE_WAIT_TIMEOUT', LeaseWaitTimeoutError],
   [new BotIdentityUnavailableError('x'), 'BATON_SLACK_IDENTITY_UNAVAILABLE', BotIdentityUnavailableError],
   [new TeamsConfigError('x'), 'BATON_TEAMS_CONFIG', TeamsConfigError],
   [new ConfigError(['PORT: bad']), 'BATON_CONFIG', ConfigError],

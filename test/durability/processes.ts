@@ -18,6 +18,12 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<string>;
 }
 
+/** Children still running: killed when this process exits, so a crashed run leaves no app behind. */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export function startTsx(entry: string, args: string[], env: Record<string, string>): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
@@ -32,8 +38,12 @@ export function startTsx(entry: string, args: string[], env: Record<string, stri
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  live.add(child);
   const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? String(code))),
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      resolve(signal ?? String(code));
+    }),
   );
   return {
     process: child,
