@@ -2,6 +2,7 @@
  * A handoff workflow bound to one conversation: `runStream` / `sendResponsesStreaming` and their
  * non-streaming twins, restore from checkpoints, and read-only views for chat channels.
  */
+import type { Context } from '@opentelemetry/api';
 import type { ChatAgent } from '../agents/agent.js';
 import type { ChatMessage, MessageInput } from '../agents/messages.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
@@ -32,6 +33,7 @@ import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
 import { type HeadState, HeadStateSchema } from './state.js';
 import { complete, driveAgents, pause, requestEvent, toolsRunThisTurn, turnUsage } from './turn-runner.js';
+import { TurnTrace, traceApprovalDecision } from './turn-trace.js';
 
 export { WorkflowRunResult };
 
@@ -56,6 +58,8 @@ export class HandoffWorkflow {
   private session?: ConversationSession;
   private loading?: Promise<ConversationSession>;
   private busy = false;
+  /** The running turn's OpenTelemetry context (set while `busy`). */
+  private trace: Context | undefined;
   /** The options of the run in progress (its lease token and signal). */
   private runOptions: RunOptions | undefined;
 
@@ -143,14 +147,22 @@ export class HandoffWorkflow {
   ): AsyncGenerator<WorkflowEvent> {
     if (this.busy) throw new WorkflowBusyError(this.conversation);
     this.busy = true;
+    const turn = new TurnTrace(this.definition.name, this.conversation);
+    this.trace = turn.context;
     this.runOptions = options;
     try {
-      yield* body();
+      for await (const e of body()) {
+        turn.observe(e);
+        yield e;
+      }
     } catch (error) {
+      turn.fail(error);
       // Whatever failed may have left uncommitted changes in memory: with storage, reload next time.
       if (this.definition.storage) this.session = undefined;
       throw error;
     } finally {
+      turn.end(this.conversation);
+      this.trace = undefined;
       this.busy = false;
       this.runOptions = undefined;
     }
@@ -250,6 +262,8 @@ export class HandoffWorkflow {
           contents: [response.toContent()],
         });
         approvalsFrom = request.agentId;
+        if (request.kind === 'function_approval')
+          traceApprovalDecision(this.trace, this.name, request, response);
       } else if (response.length === 0) {
         yield* this.guard(session, () => complete({ def: this.definition, session }));
         return;
@@ -338,7 +352,12 @@ export class HandoffWorkflow {
     options: RunOptions,
     commitFirst: boolean,
   ): AsyncGenerator<WorkflowEvent> {
-    const ctx = { def: this.definition, session, ...(options.signal ? { signal: options.signal } : {}) };
+    const ctx = {
+      def: this.definition,
+      session,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.trace ? { trace: this.trace } : {}),
+    };
     yield* this.guard(session, async function* () {
       session.head.status = 'running';
       // The user's words are durable before any model is called: a crash mid-turn loses nothing.
