@@ -38,8 +38,9 @@ export const BATON_ERROR_CODES = [
   // app
   'BATON_CONFIG',
   'BATON_BOT_LOAD',
-  // eval
+  // eval, telemetry
   'BATON_EVAL_CASES',
+  'BATON_TELEMETRY_SETUP',
 ] as const;
 
 export type BatonErrorCode = (typeof BATON_ERROR_CODES)[number];

@@ -3,6 +3,9 @@
  * model answers with text, a tool needs a person's approval (nothing is executed; the run pauses), the caller's
  * own tool is called (e.g. a handoff), or a cap is reached.
  */
+
+import type { Context } from '@opentelemetry/api';
+import { ModelCallTrace, traceToolCall } from '../telemetry/calls.js';
 import {
   type ApprovalRequestContent,
   type ChatMessage,
@@ -72,6 +75,8 @@ export interface AgentRunOptions {
   beforeExecution?: (callIds: readonly string[]) => Promise<void>;
   /** Stream the model's output (default true). */
   stream?: boolean;
+  /** OpenTelemetry context whose span parents this run's `chat` and `execute_tool` spans. */
+  traceContext?: Context;
 }
 
 export type AgentStreamEvent =
@@ -202,11 +207,13 @@ export class ChatAgent {
         for (const { call } of plan.execute) yield { type: 'tool_call', agentName: this.name, call };
         const executed = await Promise.all(
           plan.execute.map(({ call, tool }) =>
-            tool.invoke(call, {
-              agentName: this.name,
-              ...(options.signal ? { signal: options.signal } : {}),
-              ...(options.conversationId ? { conversationId: options.conversationId } : {}),
-            }),
+            traceToolCall(options.traceContext, call, tool.definition.description, () =>
+              tool.invoke(call, {
+                agentName: this.name,
+                ...(options.signal ? { signal: options.signal } : {}),
+                ...(options.conversationId ? { conversationId: options.conversationId } : {}),
+              }),
+            ),
           ),
         );
         const byId = new Map([...plan.immediate, ...executed].map((r) => [r.callId, r]));
@@ -232,13 +239,24 @@ export class ChatAgent {
       };
       modelCalls++;
       let response: ChatModelResponse | undefined;
-      if (options.stream === false) {
-        response = await this.model.complete(request);
-      } else {
-        for await (const e of this.model.stream(request)) {
-          if (e.type === 'text_delta') yield { type: 'text_delta', agentName: this.name, delta: e.delta };
-          else if (e.type === 'response') response = e.response;
+      const traced = new ModelCallTrace(options.traceContext, this.model);
+      try {
+        if (options.stream === false) {
+          response = await this.model.complete(request);
+        } else {
+          for await (const e of this.model.stream(request)) {
+            if (e.type === 'text_delta') yield { type: 'text_delta', agentName: this.name, delta: e.delta };
+            else if (e.type === 'response') response = e.response;
+          }
         }
+        if (!response) throw new Error(`Model "${this.model.modelId}" returned no response.`);
+        traced.finish(response);
+      } catch (error) {
+        traced.fail(error);
+        throw error;
+      } finally {
+        // The caller stopped reading mid-stream: the call ended without a response.
+        traced.finish(undefined);
       }
       if (!response) throw new Error(`Model "${this.model.modelId}" returned no response.`);
       finishReason = response.finishReason;

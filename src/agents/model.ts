@@ -68,6 +68,8 @@ export type ChatModelStreamEvent =
 export interface ChatModel {
   /** For logs and errors: the model or deployment name. */
   readonly modelId: string;
+  /** `gen_ai.provider.name` on telemetry, e.g. `openai`, `azure.ai.openai` (default `openai`). */
+  readonly providerName?: string;
   /** Streams one model response. The last event is always `response` (the assembled message). */
   stream(request: ChatModelRequest): AsyncIterable<ChatModelStreamEvent>;
   /** One model response without streaming events. */

@@ -47,11 +47,26 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = createAppLogger(config, options.logDestination);
   // Everything started so far, stopped in reverse order if a later step fails.
   const cleanup: (() => Promise<void>)[] = [];
+  let stopTelemetry: () => Promise<void> = async () => {};
   const unwind = async () => {
     for (const step of cleanup.reverse()) await step().catch(() => {});
   };
   try {
     logger.debug({ config }, 'configuration');
+    if (config.OTEL_EXPORTER_OTLP_ENDPOINT) {
+      // Lazily loads the optional OpenTelemetry SDK; without the variable nothing is exported or loaded.
+      const { startOtlpTelemetry } = await import('../telemetry/otlp.js');
+      const telemetry = await startOtlpTelemetry({
+        endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+        serviceName: config.OTEL_SERVICE_NAME ?? 'baton',
+      });
+      cleanup.push(() => telemetry.shutdown());
+      stopTelemetry = () => telemetry.shutdown();
+      logger.info(
+        { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT },
+        'exporting OpenTelemetry traces and metrics',
+      );
+    }
     const store = await createAppStore(config);
     cleanup.push(async () => {
       await store.close();
@@ -176,6 +191,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
         await server.close();
         await model.close();
         await store.close();
+        await stopTelemetry();
         logger.info({}, 'stopped');
       })();
       return closed;

@@ -180,6 +180,9 @@ const EnvSchema = z
     DYNAMODB_ENDPOINT: httpUrl('DYNAMODB_ENDPOINT=http://127.0.0.1:8000'),
     AWS_REGION: optionalText,
     // AWS Lambda hosting: the SQS FIFO queue between the ingress and the worker.
+    // OpenTelemetry: traces and metrics over OTLP/HTTP when the collector's URL is set.
+    OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318'),
+    OTEL_SERVICE_NAME: optionalText,
     BATON_QUEUE_URL: httpUrl(
       'BATON_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/baton-turns.fifo',
     ),

@@ -3,6 +3,7 @@
  * restore from checkpoints, and read-only views for chat channels. Get one from `workflow.forConversation(key)`;
  * it is cheap (the definition is shared) and holds only that conversation's loaded state.
  */
+import type { Context } from '@opentelemetry/api';
 import type { ChatAgent } from '../agents/agent.js';
 import type { ChatMessage, MessageInput } from '../agents/messages.js';
 import { ConcurrentUpdateError } from '../store/checkpoint-storage.js';
@@ -33,6 +34,7 @@ import { WorkflowRunResult } from './run-result.js';
 import { ConversationSession, newId } from './session.js';
 import { type HeadState, HeadStateSchema } from './state.js';
 import { complete, driveAgents, pause, requestEvent, toolsRunThisTurn, turnUsage } from './turn-runner.js';
+import { TurnTrace, traceApprovalDecision } from './turn-trace.js';
 
 export interface RestoreOptions {
   checkpointId: string;
@@ -54,6 +56,8 @@ export interface RunOptions {
 export class ConversationRun {
   private session?: ConversationSession;
   private loading?: Promise<ConversationSession>;
+  /** The running turn's OpenTelemetry context (set while a run is in progress). */
+  private trace: Context | undefined;
   /** The options of the run in progress (its lease token and signal). */
   private runOptions: RunOptions | undefined;
   /** Set while a run or response of this conversation is in progress on this object. */
@@ -146,14 +150,22 @@ export class ConversationRun {
   ): AsyncGenerator<WorkflowEvent> {
     if (this.inProgress) throw new WorkflowBusyError(this.key());
     this.inProgress = true;
+    const turn = new TurnTrace(this.definition.name, this.key());
+    this.trace = turn.context;
     this.runOptions = options;
     try {
-      yield* body();
+      for await (const e of body()) {
+        turn.observe(e);
+        yield e;
+      }
     } catch (error) {
+      turn.fail(error);
       // Whatever failed may have left uncommitted changes in memory: with storage, reload next time.
       if (this.definition.storage) this.session = undefined;
       throw error;
     } finally {
+      turn.end(this.key());
+      this.trace = undefined;
       this.inProgress = false;
       this.runOptions = undefined;
     }
@@ -260,6 +272,8 @@ export class ConversationRun {
           contents: [response.toContent()],
         });
         approvalsFrom = request.agentId;
+        if (request.kind === 'function_approval')
+          traceApprovalDecision(this.trace, this.name, request, response);
       } else if (response.length === 0) {
         yield* this.guard(session, () => complete({ def: this.definition, session }));
         return;
@@ -349,7 +363,12 @@ export class ConversationRun {
     options: RunOptions,
     commitFirst: boolean,
   ): AsyncGenerator<WorkflowEvent> {
-    const ctx = { def: this.definition, session, ...(options.signal ? { signal: options.signal } : {}) };
+    const ctx = {
+      def: this.definition,
+      session,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.trace ? { trace: this.trace } : {}),
+    };
     yield* this.guard(session, async function* () {
       session.head.status = 'running';
       // The user's words are durable before any model is called: a crash mid-turn loses nothing.

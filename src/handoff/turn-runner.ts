@@ -4,9 +4,13 @@
  * calls of a step are journaled: the calls (and that they started) before they run, their results before the
  * next model call, so a crash never forgets an effect that happened.
  */
+import type { Context } from '@opentelemetry/api';
 import type { AgentRunResult, ChatAgent } from '../agents/agent.js';
 import type { FunctionCallContent } from '../agents/messages.js';
 import { addUsage, emptyUsage, type Usage, type UsageTotals } from '../agents/model.js';
+import { traceAgentRun } from '../telemetry/calls.js';
+import { recordPendingApprovals } from '../telemetry/metrics.js';
+import { recordHandoffSpan, startAgentSpan } from '../telemetry/spans.js';
 import { splitAssistantMessage, visibleConversation } from './context.js';
 import { agentContext } from './context-window.js';
 import type { HandoffDefinition } from './definition.js';
@@ -32,6 +36,8 @@ export interface RunContext {
   readonly def: HandoffDefinition;
   readonly session: ConversationSession;
   readonly signal?: AbortSignal;
+  /** The turn's OpenTelemetry context: agent, model, tool and handoff spans go under it. */
+  readonly trace?: Context;
 }
 
 /** Runs agents until the workflow needs a person or ends. */
@@ -55,7 +61,9 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
     const responseIds: string[] = [];
     // Whether the agent's latest answer had anything a person can see (an empty answer must not look fine).
     let lastAnswerVisible = false;
-    const run = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
+    const agentSpan = startAgentSpan(ctx.trace, agent, session.conversationId);
+    const agentRun = agent.runStream(agentContext(session.transcript, agent.name, def.context), {
+      traceContext: agentSpan.context,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       conversationId: session.conversationId,
       ...(externalTools.length && def.handoffInstructions
@@ -80,6 +88,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
         await session.commit(def.storage);
       },
     });
+    const run = traceAgentRun(agentSpan, agentRun);
     let result: AgentRunResult;
     while (true) {
       const next = await run.next();
@@ -130,6 +139,7 @@ export async function* driveAgents(ctx: RunContext): AsyncGenerator<WorkflowEven
           ...(r.validatedArguments ? { validatedArguments: r.validatedArguments } : {}),
           ...requester(session.transcript),
         }));
+        recordPendingApprovals(def.name, pending.length);
         yield* pause(ctx, pending);
         return;
       }
@@ -280,6 +290,7 @@ async function* handOff(
   head.turn.trail = trail;
   head.autonomousTurns[source.name] = 0;
   await session.commit(def.storage);
+  recordHandoffSpan(ctx.trace, source.name, target, reason);
   yield new HandoffEvent(source.name, target, reason);
   return 'handed_off';
 }

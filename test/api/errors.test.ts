@@ -36,12 +36,14 @@ import {
   UnknownDeliveryError,
   UnknownParentCheckpointError,
 } from '../../src/store/storage-errors.js';
+import { TelemetrySetupError } from '../../src/telemetry/otlp.js';
 
 const root = join(import.meta.dirname, '../..');
 
 /** One instance of every public error class, with the code it must carry. */
 const cases: [Error, string, new (...args: never[]) => Error][] = [
   [new EvalCaseError('bad line'), 'BATON_EVAL_CASES', EvalCaseError],
+  [new TelemetrySetupError('no sdk'), 'BATON_TELEMETRY_SETUP', TelemetrySetupError],
   [new ToolDefinitionError('bad'), 'BATON_TOOL_DEFINITION', ToolDefinitionError],
   [new ModelError('m', 'gpt'), 'BATON_MODEL', ModelError],
   [new ModelHttpError('m', 'gpt', 500), 'BATON_MODEL_HTTP', ModelHttpError],

@@ -4,6 +4,7 @@
  * agent and answers anything else with a note naming the message; the refund agent calls process_refund, then
  * tells the user exactly what the tool answered.
  */
+import { HANDOFF_NOTE_PREFIX } from '../../src/handoff/handoff-tools.js';
 import type { RecordedRequest, ScriptItem } from '../../src/testing/index.js';
 
 export interface SupportModelOptions {
@@ -26,7 +27,13 @@ export function supportResponder(options: SupportModelOptions = {}) {
       .filter((m) => m.role === 'system')
       .map((m) => text(m.content))
       .join('\n');
-    const userText = request.lastUserText ?? '';
+    // What the user wrote last: a handoff's reason arrives as a user-role note too, and is not the user's words.
+    const userText =
+      request.messages
+        .filter((m) => m.role === 'user')
+        .map((m) => text(m.content))
+        .filter((t) => !t.startsWith(HANDOFF_NOTE_PREFIX))
+        .at(-1) ?? '';
     if (system.includes('You process refund requests')) {
       const result = request.messages.filter((m) => m.role === 'tool').at(-1);
       const order = /\d+/.exec(userText)?.[0] ?? 'unknown';

@@ -38,6 +38,8 @@ export interface OpenAIChatModelOptions {
   includeStreamUsage?: boolean;
   temperature?: number;
   maxOutputTokens?: number;
+  /** `gen_ai.provider.name` on telemetry (default `openai`; `azure()` sets `azure.ai.openai`). */
+  providerName?: string;
 }
 
 export interface AzureOpenAIChatModelOptions
@@ -49,6 +51,7 @@ export interface AzureOpenAIChatModelOptions
 
 export class OpenAIChatModel extends BaseChatModel {
   readonly modelId: string;
+  readonly providerName: string;
   readonly client: OpenAI;
   private readonly options: OpenAIChatModelOptions;
 
@@ -56,6 +59,7 @@ export class OpenAIChatModel extends BaseChatModel {
     super();
     this.options = options;
     this.modelId = options.model;
+    this.providerName = options.providerName ?? 'openai';
     this.client =
       options.client ??
       new OpenAI({
@@ -76,7 +80,12 @@ export class OpenAIChatModel extends BaseChatModel {
       maxRetries: options.maxRetries ?? 2,
       timeout: options.timeoutMs ?? 60_000,
     });
-    return new OpenAIChatModel({ ...options, model: options.deployment, client });
+    return new OpenAIChatModel({
+      providerName: 'azure.ai.openai',
+      ...options,
+      model: options.deployment,
+      client,
+    });
   }
 
   private params(request: ChatModelRequest): ChatCompletionCreateParamsBase {
