@@ -177,6 +177,7 @@ const SURFACE: Record<string, readonly string[]> = {
     'runCase',
     'scoreRun',
   ],
+  './telemetry': ['ATTR', 'TRACER_NAME', 'TelemetrySetupError', 'startOtlpTelemetry'],
   './app': ['BotLoadError', 'ConfigError', 'SECRET_KEYS', 'loadDotEnv', 'parseConfig', 'startApp'],
 };
 
